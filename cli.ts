@@ -1,0 +1,99 @@
+/**
+ * `tsshd`: the SSH server binary. Flags → config → {@link Server}; no
+ * protocol logic lives here.
+ *
+ * Run: `deno run --allow-net --allow-read --allow-write --allow-env --allow-run --allow-ffi --allow-sys cli.ts -p 2200`
+ * or `bun cli.ts -p 2200`.
+ *
+ * @module
+ */
+import { detectRuntime } from "./src/runtime/mod.ts";
+import { ListenError } from "./src/runtime/types.ts";
+import { Server } from "./src/ssh/server.ts";
+import { TSSHD_VERSION } from "./src/ssh/config.ts";
+import { defaultOps } from "./src/ops/default.ts";
+import { stderrLogger } from "./src/ops/log.ts";
+import { HostKeyFileError, loadOrCreateHostKey } from "./src/ops/host_keys.ts";
+import { parseCli, USAGE, UsageError } from "./src/cli_args.ts";
+import { access } from "node:fs/promises";
+import process from "node:process";
+
+async function main(): Promise<number> {
+  const runtime = await detectRuntime();
+  const user = runtime.currentUser();
+  let settings;
+  try {
+    settings = parseCli(runtime.args(), user.home);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`tsshd: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+  if (settings.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (settings.version) {
+    console.log(`tsshd ${TSSHD_VERSION} (${runtime.name})`);
+    return 0;
+  }
+  const logger = stderrLogger(settings.verbose >= 1 ? 2 : 1);
+  const hostKeys = [];
+  for (const path of settings.hostKeys) {
+    try {
+      const k = await loadOrCreateHostKey(runtime.crypto, path);
+      if (k.generated) console.log(`Generated new host key ${path}: ${k.label} ${k.fingerprint}`);
+      hostKeys.push(k);
+    } catch (e) {
+      if (e instanceof HostKeyFileError) {
+        console.error(`tsshd: ${e.message}`);
+        return 1;
+      }
+      throw e;
+    }
+  }
+  try {
+    await access(settings.authorizedKeys);
+  } catch {
+    logger.warn(`authorized keys file ${settings.authorizedKeys} does not exist yet: nobody can log in until it does`);
+  }
+  const ops = defaultOps({ runtime, logger, authorizedKeys: settings.authorizedKeys, shell: settings.shell });
+  const server = new Server({ hostKeys: hostKeys.map((k) => k.hostKey), ops, crypto: runtime.crypto, logger });
+  let listener;
+  try {
+    listener = await runtime.listen({ hostname: settings.listen, port: settings.port });
+  } catch (e) {
+    if (e instanceof ListenError) {
+      console.error(`tsshd: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+  const addr = listener.addr;
+  const host = addr.hostname === "0.0.0.0" || addr.hostname === "::" ? "127.0.0.1" : addr.hostname;
+  console.log(`tsshd ${TSSHD_VERSION} (${runtime.name}) listening on ${addr.hostname} port ${addr.port}`);
+  for (const k of hostKeys) console.log(`host key ${k.path}: ${k.label} ${k.fingerprint}`);
+  console.log(`authorized keys: ${settings.authorizedKeys}`);
+  console.log(`connect with: ssh -p ${addr.port} ${user.name}@${host.includes(":") ? `[${host}]` : host}`);
+  const stop = () => {
+    logger.info("Received signal; terminating.");
+    listener.close();
+    void server.close().finally(() => runtime.exit(0));
+  };
+  runtime.onSignal("SIGINT", stop);
+  runtime.onSignal("SIGTERM", stop);
+  await server.serve(listener);
+  return 0;
+}
+
+main().then(
+  (code) => {
+    if (code !== 0) process.exit(code);
+  },
+  (e) => {
+    console.error(`tsshd: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  },
+);

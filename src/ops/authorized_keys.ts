@@ -1,0 +1,59 @@
+/**
+ * The authorized-keys store of the default ops: an OpenSSH `authorized_keys`
+ * file, re-read on every login so edits apply at once. A malformed line is a
+ * warning naming file and line; the other lines still work.
+ *
+ * @module
+ */
+import { readFile } from "node:fs/promises";
+import type { Logger } from "../ssh/config.ts";
+import type { Permissions } from "../ssh/ops.ts";
+import { type AuthorizedKey, findAuthorizedKey, parseAuthorizedKeys } from "../ssh/keys/authorized_keys.ts";
+
+/**
+ * Looks client keys up in one authorized_keys file.
+ *
+ * @example
+ * ```ts
+ * const store = new AuthorizedKeysFile("/home/me/.ssh/authorized_keys", logger);
+ * const entry = await store.find(blob);
+ * ```
+ */
+export class AuthorizedKeysFile {
+  private warned = new Set<string>();
+
+  constructor(readonly path: string, private logger: Logger) {}
+
+  /** The entry for `blob`, or undefined. Unreadable file → undefined and a warning. */
+  async find(blob: Uint8Array): Promise<AuthorizedKey | undefined> {
+    let text: string;
+    try {
+      text = await readFile(this.path, "utf8");
+    } catch (e) {
+      this.warnOnce(`cannot read authorized keys file ${this.path}: ${(e as Error).message}`);
+      return undefined;
+    }
+    const parsed = parseAuthorizedKeys(text, this.path);
+    for (const w of parsed.warnings) this.warnOnce(w);
+    return findAuthorizedKey(parsed.entries, blob);
+  }
+
+  private warnOnce(message: string): void {
+    // Warn once per distinct message so a broken line does not flood the log on every login.
+    if (this.warned.has(message)) return;
+    if (this.warned.size > 1000) this.warned.clear();
+    this.warned.add(message);
+    this.logger.warn(message);
+  }
+}
+
+/**
+ * The permissions a key line grants. Only options that restrict are mapped;
+ * none can grant more than a line without options.
+ */
+export function permissionsFor(entry: AuthorizedKey): Permissions {
+  const p: Permissions = {};
+  if (entry.options.command !== undefined) p.forceCommand = entry.options.command;
+  if (!entry.options.pty) p.noPty = true;
+  return p;
+}

@@ -1,0 +1,124 @@
+/**
+ * The default session handler: a login shell on a PTY, or a command through
+ * the user's shell (`$SHELL -c COMMAND`) with a PTY when one was requested and
+ * pipes otherwise, wired to the channel with back-pressure both ways.
+ *
+ * @module
+ */
+import type { ChildProcess, ExitInfo, Runtime, UserInfo } from "../runtime/types.ts";
+import type { ConnectionInfo, PtyRequest, SessionChannel, SessionHandler } from "../ssh/ops.ts";
+import type { Logger } from "../ssh/config.ts";
+import { isAcceptedEnv, sessionEnv } from "./session_env.ts";
+
+/** Options of the default shell handler. */
+export interface ShellOptions {
+  runtime: Runtime;
+  user: UserInfo;
+  /** Shell for sessions; default the account's shell. */
+  shell: string;
+  logger: Logger;
+}
+
+/** How long to keep draining a PTY after its shell exited (background jobs may hold it open). */
+const PTY_DRAIN_AFTER_EXIT_MS = 1000;
+
+/**
+ * Make the session handler for one session channel.
+ *
+ * @example
+ * ```ts
+ * const ops = { session: (conn) => shellSession(conn, { runtime, user, shell: "/bin/bash", logger }) };
+ * ```
+ */
+export function shellSession(conn: ConnectionInfo, o: ShellOptions): SessionHandler {
+  let pty: PtyRequest | undefined;
+  const clientEnv = new Map<string, string>();
+  let child: ChildProcess | undefined;
+
+  const start = (channel: SessionChannel, command: string | undefined): boolean => {
+    const shellName = o.shell.split("/").pop() ?? "sh";
+    const env = sessionEnv({ user: o.user, conn, shell: o.shell, clientEnv, term: pty?.term, tz: o.runtime.env("TZ") });
+    const base = {
+      file: o.shell,
+      args: command === undefined ? [] : ["-c", command],
+      argv0: command === undefined ? `-${shellName}` : shellName,
+      env,
+      cwd: o.user.home,
+    };
+    try {
+      if (pty) {
+        child = o.runtime.spawnPty({
+          ...base,
+          cols: pty.cols || 80,
+          rows: pty.rows || 24,
+          widthPx: pty.widthPx,
+          heightPx: pty.heightPx,
+          modes: pty.modes,
+        });
+      } else {
+        child = o.runtime.spawn(base);
+      }
+    } catch (e) {
+      o.logger.warn(`cannot start ${o.shell}: ${(e as Error).message}`);
+      return false;
+    }
+    o.logger.debug(`session for ${conn.user}: pid ${child.pid}${child.ttyPath ? ` on ${child.ttyPath}` : ""}`);
+    void pump(child, channel, pty !== undefined, o.logger);
+    return true;
+  };
+
+  return {
+    pty(req) {
+      pty = req;
+      return true;
+    },
+    env(name, value) {
+      if (!isAcceptedEnv(name)) return false;
+      clientEnv.set(name, value);
+      return true;
+    },
+    shell: (channel) => start(channel, undefined),
+    exec: (command, channel) => start(channel, command),
+    windowChange(size) {
+      child?.resize(size.cols, size.rows, size.widthPx, size.heightPx);
+    },
+    signal(name) {
+      child?.kill(name);
+    },
+    close() {
+      child?.kill("HUP");
+    },
+  };
+}
+
+/** Move bytes both ways until the program ends, then report its exit. */
+async function pump(child: ChildProcess, channel: SessionChannel, isPty: boolean, logger: Logger): Promise<void> {
+  const copyOut = async (read: () => Promise<Uint8Array | null>, write: (d: Uint8Array) => Promise<void>) => {
+    for (let c = await read(); c; c = await read()) await write(c);
+  };
+  const stdin = (async () => {
+    for (let c = await channel.read(); c; c = await channel.read()) await child.write(c);
+    child.closeStdin();
+  })().catch(() => child.closeStdin());
+  const outputs: Promise<void>[] = [copyOut(() => child.read(), (d) => channel.write(d))];
+  if (child.readErr) {
+    const readErr = child.readErr.bind(child);
+    outputs.push(copyOut(readErr, (d) => channel.writeStderr(d)));
+  }
+  const outDone = Promise.all(outputs).catch((e) => logger.debug(`session output: ${(e as Error).message}`));
+  let status: ExitInfo;
+  try {
+    status = await child.exited;
+  } catch (e) {
+    logger.warn(`session child: ${(e as Error).message}`);
+    status = { code: 255, signal: null, coreDumped: false };
+  }
+  if (isPty) {
+    await Promise.race([outDone, new Promise((r) => setTimeout(r, PTY_DRAIN_AFTER_EXIT_MS))]);
+  } else {
+    await outDone;
+  }
+  void stdin;
+  if (status.signal) channel.exit({ signal: status.signal, coreDumped: status.coreDumped });
+  else channel.exit({ code: status.code ?? 255 });
+}

@@ -1,0 +1,216 @@
+/**
+ * One channel of the connection protocol (RFC 4254 §5) with both flow-control
+ * windows: ours (how much the peer may still send; re-opened as the consumer
+ * reads, so unread data is bounded by the window) and the peer's (how much we
+ * may still send; writers wait for WINDOW_ADJUST).
+ *
+ * @module
+ */
+import { EXTENDED_DATA_STDERR, MSG } from "./messages.ts";
+import { protocolError } from "./errors.ts";
+import { SshWriter } from "./wire.ts";
+
+/** What a channel needs from the connection. */
+export interface ChannelSink {
+  /** Queue a packet. */
+  send(payload: Uint8Array): void;
+  /** Resolves when the transport's output queue has room. */
+  waitWritable(): Promise<void>;
+  /** Called once both sides have sent CLOSE. */
+  release(channel: Channel): void;
+}
+
+const MAX_WINDOW = 0xffffffff;
+
+/**
+ * A channel endpoint.
+ *
+ * @example
+ * ```ts
+ * const ch = new Channel(sink, 0, peerId, peerWindow, peerMaxPacket, 2 << 20, 32768);
+ * await ch.write(new TextEncoder().encode("hello\n"));
+ * ch.sendEof(); ch.sendClose();
+ * ```
+ */
+export class Channel {
+  private inbox: Uint8Array[] = [];
+  private readWaiter: (() => void) | undefined;
+  private windowWaiters: Array<() => void> = [];
+  private consumed = 0;
+  private localWindow: number;
+  /** The peer sent EOF. */
+  remoteEof = false;
+  /** The peer sent CLOSE. */
+  remoteClosed = false;
+  /** We sent EOF. */
+  eofSent = false;
+  /** We sent CLOSE. */
+  closeSent = false;
+  private released = false;
+  private closedResolve!: () => void;
+  /** Resolves when the channel is closed by either side. */
+  readonly closed: Promise<void> = new Promise((r) => (this.closedResolve = r));
+  /** Called when the channel closes (either side), once. */
+  onClose: (() => void) | undefined;
+
+  constructor(
+    private sink: ChannelSink,
+    /** Our channel number. */
+    readonly localId: number,
+    /** The peer's channel number. */
+    readonly remoteId: number,
+    private remoteWindow: number,
+    /** Largest data payload the peer accepts per packet. */
+    readonly remoteMaxPacket: number,
+    /** Our window size (re-opened to this). */
+    readonly windowSize: number,
+    /** Largest data payload we accept. */
+    readonly maxPacket: number,
+  ) {
+    this.localWindow = windowSize;
+  }
+
+  // ---- inbound (from the connection) -------------------------------
+
+  /** Data arrived from the peer. Throws a protocol error if it exceeds our window. */
+  receiveData(data: Uint8Array): void {
+    if (data.length > this.localWindow) {
+      throw protocolError(`channel ${this.localId}: peer sent ${data.length} bytes, window is ${this.localWindow}`);
+    }
+    if (data.length > this.maxPacket) {
+      throw protocolError(`channel ${this.localId}: packet of ${data.length} bytes exceeds max ${this.maxPacket}`);
+    }
+    this.localWindow -= data.length;
+    if (this.closeSent || this.remoteEof) return; // drop, but count against the window
+    if (data.length) this.inbox.push(data);
+    this.wakeReader();
+  }
+
+  /** The peer sent WINDOW_ADJUST. */
+  adjustWindow(n: number): void {
+    // OpenSSH treats overflow as a protocol error too.
+    if (this.remoteWindow + n > MAX_WINDOW) throw protocolError(`channel ${this.localId}: window overflow`);
+    this.remoteWindow += n;
+    for (const w of this.windowWaiters.splice(0)) w();
+  }
+
+  /** The peer sent EOF. */
+  receiveEof(): void {
+    this.remoteEof = true;
+    this.wakeReader();
+  }
+
+  /** The peer sent CLOSE. */
+  receiveClose(): void {
+    this.remoteClosed = true;
+    this.remoteEof = true;
+    this.wakeReader();
+    for (const w of this.windowWaiters.splice(0)) w();
+    this.sendClose();
+    this.maybeRelease();
+  }
+
+  // ---- the consumer side -----------------------------------------------
+
+  /** Next chunk of peer data; `null` after EOF/close. Re-opens the window as data is consumed. */
+  async read(): Promise<Uint8Array | null> {
+    while (this.inbox.length === 0) {
+      if (this.remoteEof || this.closeSent) return null;
+      await new Promise<void>((r) => (this.readWaiter = r));
+    }
+    const chunk = this.inbox.shift()!;
+    this.consumed += chunk.length;
+    if (this.consumed >= this.windowSize / 2 && !this.closeSent && !this.remoteClosed) {
+      this.sink.send(new SshWriter(16).byte(MSG.CHANNEL_WINDOW_ADJUST).uint32(this.remoteId).uint32(this.consumed).bytes());
+      this.localWindow += this.consumed;
+      this.consumed = 0;
+    }
+    return chunk;
+  }
+
+  /** Send data (or stderr with `extended`), split by window and max packet. Resolves when all is queued, or the channel closed. */
+  async write(data: Uint8Array, extended = false): Promise<void> {
+    let off = 0;
+    while (off < data.length) {
+      if (this.closeSent || this.remoteClosed || this.eofSent) return;
+      if (this.remoteWindow === 0) {
+        await new Promise<void>((r) => this.windowWaiters.push(r));
+        continue;
+      }
+      await this.sink.waitWritable();
+      if (this.closeSent || this.remoteClosed || this.remoteWindow === 0) continue;
+      const n = Math.min(data.length - off, this.remoteWindow, this.remoteMaxPacket);
+      const piece = data.subarray(off, off + n);
+      const w = new SshWriter(n + 16).byte(extended ? MSG.CHANNEL_EXTENDED_DATA : MSG.CHANNEL_DATA).uint32(this.remoteId);
+      if (extended) w.uint32(EXTENDED_DATA_STDERR);
+      this.sink.send(w.string(piece).view_());
+      this.remoteWindow -= n;
+      off += n;
+    }
+  }
+
+  /** Send a channel request. */
+  sendRequest(name: string, wantReply: boolean, body?: (w: SshWriter) => void): void {
+    if (this.closeSent) return;
+    const w = new SshWriter().byte(MSG.CHANNEL_REQUEST).uint32(this.remoteId).string(name).boolean(wantReply);
+    body?.(w);
+    this.sink.send(w.bytes());
+  }
+
+  /** Reply to a channel request. */
+  reply(ok: boolean): void {
+    if (this.closeSent) return;
+    this.sink.send(new SshWriter(8).byte(ok ? MSG.CHANNEL_SUCCESS : MSG.CHANNEL_FAILURE).uint32(this.remoteId).bytes());
+  }
+
+  /** Send EOF once. */
+  sendEof(): void {
+    if (this.eofSent || this.closeSent) return;
+    this.eofSent = true;
+    this.sink.send(new SshWriter(8).byte(MSG.CHANNEL_EOF).uint32(this.remoteId).bytes());
+  }
+
+  /** Send CLOSE once; the channel is released when the peer's CLOSE arrives too. */
+  sendClose(): void {
+    if (this.closeSent) return;
+    this.closeSent = true;
+    this.inbox = [];
+    this.sink.send(new SshWriter(8).byte(MSG.CHANNEL_CLOSE).uint32(this.remoteId).bytes());
+    this.wakeReader();
+    for (const w of this.windowWaiters.splice(0)) w();
+    this.notifyClosed();
+    this.maybeRelease();
+  }
+
+  /** The connection died: wake everybody, release. */
+  abort(): void {
+    this.closeSent = true;
+    this.remoteClosed = true;
+    this.remoteEof = true;
+    this.inbox = [];
+    this.wakeReader();
+    for (const w of this.windowWaiters.splice(0)) w();
+    this.notifyClosed();
+  }
+
+  private notifyClosed(): void {
+    const cb = this.onClose;
+    this.onClose = undefined;
+    this.closedResolve();
+    cb?.();
+  }
+
+  private maybeRelease(): void {
+    if (this.closeSent && this.remoteClosed && !this.released) {
+      this.released = true;
+      this.notifyClosed();
+      this.sink.release(this);
+    }
+  }
+
+  private wakeReader(): void {
+    const w = this.readWaiter;
+    this.readWaiter = undefined;
+    w?.();
+  }
+}

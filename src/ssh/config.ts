@@ -1,0 +1,107 @@
+/**
+ * Server configuration with its documented defaults (russh-style: every
+ * default is written next to its field).
+ *
+ * @module
+ */
+import type { CryptoProvider } from "./crypto/provider.ts";
+import type { HostKey } from "./keys/host_key.ts";
+import type { ServerOps } from "./ops.ts";
+import { DEFAULT_KEX } from "./crypto/kex/registry.ts";
+import { DEFAULT_CIPHERS } from "./crypto/ciphers.ts";
+
+/** Where the engine writes its log lines. */
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  debug(message: string): void;
+}
+
+/** A logger that drops everything. */
+export const silentLogger: Logger = { info() {}, warn() {}, debug() {} };
+
+/** Engine limits. */
+export interface Limits {
+  /** Time from connect to successful auth. Default 120 000 ms (OpenSSH LoginGraceTime). */
+  loginGraceMs: number;
+  /** Failed auth attempts before disconnect. Default 6 (OpenSSH MaxAuthTries). */
+  maxAuthTries: number;
+  /** Minimum time before answering a failed auth attempt. Default 100 ms. */
+  authRejectionDelayMs: number;
+  /** Unauthenticated connections at once, in all. Default 100. */
+  maxUnauthenticated: number;
+  /** Unauthenticated connections at once from one address. Default 10. */
+  maxUnauthenticatedPerSource: number;
+  /** Open channels per connection. Default 64. */
+  maxChannels: number;
+  /** Session channels per connection. Default 10 (OpenSSH MaxSessions). */
+  maxSessions: number;
+  /** Our receive window per channel. Default 2 MiB. */
+  channelWindow: number;
+  /** Largest CHANNEL_DATA payload we accept. Default 32 KiB. */
+  channelMaxPacket: number;
+  /** Idle time (no packet from the client) before disconnect; 0 = never. Default 0. */
+  idleTimeoutMs: number;
+}
+
+/** Default limits. */
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
+  loginGraceMs: 120_000,
+  maxAuthTries: 6,
+  authRejectionDelayMs: 100,
+  maxUnauthenticated: 100,
+  maxUnauthenticatedPerSource: 10,
+  maxChannels: 64,
+  maxSessions: 10,
+  channelWindow: 2 * 1024 * 1024,
+  channelMaxPacket: 32 * 1024,
+  idleTimeoutMs: 0,
+});
+
+/** Signature algorithms the engine verifies for publickey auth (`server-sig-algs`). */
+export const DEFAULT_USER_SIG_ALGS: readonly string[] = [
+  "ssh-ed25519",
+  "ecdsa-sha2-nistp256",
+  "ecdsa-sha2-nistp384",
+  "ecdsa-sha2-nistp521",
+  "rsa-sha2-512",
+  "rsa-sha2-256",
+];
+
+/** Everything a {@link Server} needs. */
+export interface ServerConfig {
+  hostKeys: readonly HostKey[];
+  ops: ServerOps;
+  crypto: CryptoProvider;
+  logger?: Logger;
+  /** Identification string. Default `SSH-2.0-tsshd_<version>`. */
+  serverVersion?: string;
+  limits?: Partial<Limits>;
+  /** KEX preference. Default {@link DEFAULT_KEX}. */
+  kex?: readonly string[];
+  /** Cipher preference. Default {@link DEFAULT_CIPHERS}. */
+  ciphers?: readonly string[];
+  /** MAC preference (used only with non-AEAD ciphers). */
+  macs?: readonly string[];
+  /** Accepted user signature algorithms. Default {@link DEFAULT_USER_SIG_ALGS}. */
+  userSigAlgs?: readonly string[];
+}
+
+/** The version this build reports. */
+export const TSSHD_VERSION = "0.1.0";
+
+/** Fill in defaults. */
+export function resolveConfig(c: ServerConfig): Required<Omit<ServerConfig, "limits">> & { limits: Limits } {
+  return {
+    hostKeys: c.hostKeys,
+    ops: c.ops,
+    crypto: c.crypto,
+    logger: c.logger ?? silentLogger,
+    serverVersion: c.serverVersion ?? `SSH-2.0-tsshd_${TSSHD_VERSION}`,
+    limits: { ...DEFAULT_LIMITS, ...c.limits },
+    kex: c.kex ?? DEFAULT_KEX,
+    ciphers: c.ciphers ?? DEFAULT_CIPHERS,
+    macs: c.macs ?? ["hmac-sha2-256-etm@openssh.com", "hmac-sha2-256"],
+    userSigAlgs: c.userSigAlgs ?? DEFAULT_USER_SIG_ALGS,
+  };
+}

@@ -1,0 +1,227 @@
+/**
+ * The ops contract: everything a server *does* is decided here. The engine
+ * owns the protocol and the crypto; the ops own all policy and I/O.
+ *
+ * Secure by default: every hook is optional and a missing hook means
+ * **reject**. An authentication decision counts as success only when it is
+ * an object made by {@link accept} (`{ decision: "accept" }`); any other value
+ * — `true`, `0`, `undefined`, a thrown error — is a rejection.
+ *
+ * @example
+ * ```ts
+ * import { accept, reject, type ServerOps } from "./ops.ts";
+ * const ops: ServerOps = {
+ *   authenticate(req) {
+ *     if (req.method === "publickey" && req.user === "alice" && isAlicesKey(req.key.blob)) return accept();
+ *     return reject();
+ *   },
+ *   session() {
+ *     return {
+ *       exec(command, channel) {
+ *         void channel.write(new TextEncoder().encode(`you ran ${command}\n`)).then(() => channel.exit({ code: 0 }));
+ *         return true;
+ *       },
+ *     };
+ *   },
+ * };
+ * ```
+ * @module
+ */
+
+/** The remote end of a connection. */
+export interface PeerInfo {
+  /** Remote IP address. */
+  address: string;
+  port: number;
+  localAddress: string;
+  localPort: number;
+}
+
+/** A client public key presented for authentication. */
+export interface PublicKeyInfo {
+  /** Key type from the blob, e.g. `ssh-ed25519`, `ssh-rsa`. */
+  type: string;
+  /** The public key blob (RFC 4253 §6.6). */
+  blob: Uint8Array;
+  /** `SHA256:…` as `ssh-keygen -l` prints it. */
+  fingerprint: string;
+  /** Type label as OpenSSH logs it: `ED25519`, `ECDSA`, `RSA`. */
+  label: string;
+}
+
+/** Fields common to every authentication request. */
+interface AuthRequestBase {
+  user: string;
+  /** The service requested after auth (always `ssh-connection` today). */
+  service: string;
+  peer: PeerInfo;
+  /** The session identifier (exchange hash of the first key exchange). */
+  sessionId: Uint8Array;
+}
+
+/** `none` — sent by clients to learn the methods; accept only for passwordless setups. */
+export interface NoneAuthRequest extends AuthRequestBase {
+  method: "none";
+}
+
+/**
+ * `publickey` — asked twice, as wolfSSH does: first with `verified: false`
+ * ("is this key acceptable for this user?"; accepting only makes the engine
+ * answer PK_OK), then with `verified: true` after the engine has checked the
+ * signature over the session id. Only an accept with `verified: true` logs
+ * the user in.
+ */
+export interface PublicKeyAuthRequest extends AuthRequestBase {
+  method: "publickey";
+  key: PublicKeyInfo;
+  /** Signature algorithm named by the client, e.g. `rsa-sha2-512`. */
+  algorithm: string;
+  verified: boolean;
+}
+
+/** Every kind of authentication request. */
+export type AuthRequest = NoneAuthRequest | PublicKeyAuthRequest;
+
+/**
+ * What authentication decided, carried into the connection (like Go's
+ * `ssh.Permissions`). The engine and default ops enforce the fields they know.
+ */
+export interface Permissions {
+  /** Run this instead of any shell/exec/subsystem the client asks for. */
+  forceCommand?: string;
+  /** Refuse `pty-req`. */
+  noPty?: boolean;
+  /** Extra environment for sessions. */
+  environment?: Record<string, string>;
+  /** Free-form values for the application's own hooks. */
+  extensions?: Record<string, string>;
+}
+
+/** A positive authentication decision. Make it with {@link accept}. */
+export interface AuthAccept {
+  readonly decision: "accept";
+  readonly permissions: Permissions;
+}
+
+/** A negative authentication decision. Make it with {@link reject}. */
+export interface AuthReject {
+  readonly decision: "reject";
+  /** RFC 4252 partial success: this method succeeded but more are required. */
+  readonly partialSuccess: boolean;
+}
+
+/** The only values an `authenticate` hook may return. */
+export type AuthResult = AuthAccept | AuthReject;
+
+/**
+ * Accept an authentication request.
+ *
+ * @example
+ * ```ts
+ * return accept({ forceCommand: "internal-sftp" });
+ * ```
+ */
+export function accept(permissions: Permissions = {}): AuthAccept {
+  return Object.freeze({ decision: "accept", permissions });
+}
+
+/**
+ * Reject an authentication request.
+ *
+ * @example
+ * ```ts
+ * return reject();
+ * ```
+ */
+export function reject(partialSuccess = false): AuthReject {
+  return Object.freeze({ decision: "reject", partialSuccess });
+}
+
+/** True only for a genuine accept decision. Anything else is a rejection. */
+export function isAccept(result: unknown): result is AuthAccept {
+  return typeof result === "object" && result !== null && (result as { decision?: unknown }).decision === "accept";
+}
+
+/** An authenticated connection, handed to the connection-layer hooks. */
+export interface ConnectionInfo {
+  user: string;
+  peer: PeerInfo;
+  permissions: Permissions;
+  clientVersion: string;
+  sessionId: Uint8Array;
+}
+
+/** A `pty-req` (RFC 4254 §6.2). */
+export interface PtyRequest {
+  term: string;
+  cols: number;
+  rows: number;
+  widthPx: number;
+  heightPx: number;
+  /** Terminal modes (RFC 4254 §8): opcode → value. */
+  modes: Map<number, number>;
+}
+
+/** A `window-change` (RFC 4254 §6.7). */
+export interface WindowSize {
+  cols: number;
+  rows: number;
+  widthPx: number;
+  heightPx: number;
+}
+
+/** How a session's program ended, reported with `exit-status` or `exit-signal`. */
+export type ExitStatus =
+  | { code: number }
+  | { signal: string; coreDumped?: boolean; message?: string };
+
+/**
+ * The session channel as the ops see it: stdin to read (pull-based: not
+ * reading stops the client through the channel window), stdout and stderr to
+ * write (resolving when the client's window took the bytes).
+ */
+export interface SessionChannel {
+  /** Next chunk of client data; `null` after the client's EOF or close. */
+  read(): Promise<Uint8Array | null>;
+  /** Send stdout data; resolves when sent (window permitting). Resolves (dropping data) if the channel closed. */
+  write(data: Uint8Array): Promise<void>;
+  /** Send stderr data (extended data type 1). */
+  writeStderr(data: Uint8Array): Promise<void>;
+  /** Send EOF (no more stdout/stderr). */
+  eof(): void;
+  /** Report how the program ended, then EOF (if not sent) and close the channel. */
+  exit(status: ExitStatus): void;
+  /** Close the channel without an exit status. */
+  close(): void;
+  /** Resolves once the channel is closed (by either side). */
+  readonly closed: Promise<void>;
+}
+
+/**
+ * Per-session hooks. Each request hook returns whether it accepted the
+ * request; a missing hook refuses. `shell`, `exec` and `subsystem` that
+ * return `true` take over the channel and must eventually call `exit` or
+ * `close` on it.
+ */
+export interface SessionHandler {
+  pty?(request: PtyRequest): boolean | Promise<boolean>;
+  env?(name: string, value: string): boolean | Promise<boolean>;
+  shell?(channel: SessionChannel): boolean | Promise<boolean>;
+  exec?(command: string, channel: SessionChannel): boolean | Promise<boolean>;
+  subsystem?(name: string, channel: SessionChannel): boolean | Promise<boolean>;
+  windowChange?(size: WindowSize): void;
+  /** A signal name without `SIG` (RFC 4254 §6.9). */
+  signal?(name: string): void;
+  /** The channel closed; release everything. */
+  close?(): void;
+}
+
+/** The server's behaviour. Every hook is optional; a missing one rejects. */
+export interface ServerOps {
+  /** Methods listed in USERAUTH_FAILURE. Default `["publickey"]`. */
+  authMethods?: readonly string[];
+  /** Decide an authentication request. Missing = every request rejected. */
+  authenticate?(request: AuthRequest): AuthResult | Promise<AuthResult>;
+  /** A client opened a session channel. Return `undefined` to refuse. Missing = refused. */
+  session?(conn: ConnectionInfo): SessionHandler | undefined | Promise<SessionHandler | undefined>;
+}

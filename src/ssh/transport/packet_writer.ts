@@ -1,0 +1,65 @@
+/**
+ * Outbound binary packet framing (RFC 4253 §6): pads, encrypts and numbers
+ * packets with the current {@link PacketCipher}.
+ *
+ * @module
+ */
+import { NoneCipher, type PacketCipher } from "./cipher.ts";
+
+const RANDOM_POOL_SIZE = 4096;
+
+/**
+ * Turns payloads into wire bytes.
+ *
+ * @example
+ * ```ts
+ * const w = new PacketWriter();
+ * socket.write(w.seal(new Uint8Array([2, 0, 0, 0, 0]))); // SSH_MSG_IGNORE
+ * ```
+ */
+export class PacketWriter {
+  private cipher: PacketCipher = new NoneCipher();
+  private pool = new Uint8Array(RANDOM_POOL_SIZE);
+  private poolPos = RANDOM_POOL_SIZE;
+  /** Sequence number of the next packet to be sent. */
+  seq = 0;
+  packetsSinceKeys = 0;
+  bytesSinceKeys = 0;
+
+  /** Use `cipher` for every packet from now on. */
+  setCipher(cipher: PacketCipher): void {
+    this.cipher = cipher;
+    this.packetsSinceKeys = 0;
+    this.bytesSinceKeys = 0;
+  }
+
+  /** Build, encrypt and number one packet. */
+  seal(payload: Uint8Array): Uint8Array {
+    const c = this.cipher;
+    const bs = c.blockSize;
+    const base = 1 + payload.length + (c.lengthExcludedFromPadding ? 0 : 4);
+    let pad = bs - (base % bs);
+    if (pad < 4) pad += bs;
+    const packetLength = 1 + payload.length + pad;
+    const packet = new Uint8Array(4 + packetLength);
+    const dv = new DataView(packet.buffer);
+    dv.setUint32(0, packetLength);
+    packet[4] = pad;
+    packet.set(payload, 5);
+    this.fillRandom(packet.subarray(5 + payload.length));
+    const wire = c.seal(this.seq, packet);
+    this.seq = (this.seq + 1) >>> 0;
+    this.packetsSinceKeys++;
+    this.bytesSinceKeys += wire.length;
+    return wire;
+  }
+
+  private fillRandom(dst: Uint8Array): void {
+    if (this.poolPos + dst.length > this.pool.length) {
+      crypto.getRandomValues(this.pool);
+      this.poolPos = 0;
+    }
+    dst.set(this.pool.subarray(this.poolPos, this.poolPos + dst.length));
+    this.poolPos += dst.length;
+  }
+}

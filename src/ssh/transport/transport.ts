@@ -1,0 +1,426 @@
+/**
+ * The SSH transport layer (RFC 4253) for the server side: version exchange,
+ * binary packets, key exchange with strict-KEX (OpenSSH PROTOCOL §1.9) and
+ * EXT_INFO (RFC 8308), rekeying started by the peer, and an output queue
+ * with back-pressure.
+ *
+ * Upper layers call {@link Transport.readPacket} in a loop and {@link Transport.send}
+ * from anywhere; key exchange runs inside `readPacket`, and packets sent while
+ * it runs are held and flushed after NEWKEYS.
+ *
+ * @module
+ */
+import type { ByteStream } from "../../runtime/types.ts";
+import type { CryptoProvider } from "../crypto/provider.ts";
+import type { HostKey } from "../keys/host_key.ts";
+import { DISCONNECT, isKexMessage, isTransportGeneric, MSG } from "../messages.ts";
+import { ConnectionLostError, DisconnectError, PeerDisconnectedError, protocolError } from "../errors.ts";
+import { SshReader, SshWriter } from "../wire.ts";
+import { VersionParser } from "./version.ts";
+import { PacketReader } from "./packet_reader.ts";
+import { PacketWriter } from "./packet_writer.ts";
+import { decodeKexInit, encodeKexInit, guessWasWrong, type KexInitLists, negotiate, type Negotiated } from "./kexinit.ts";
+import { kexMethod } from "../crypto/kex/registry.ts";
+import { deriveKey, exchangeHash } from "./key_derivation.ts";
+import { findCipher } from "../crypto/ciphers.ts";
+import type { PacketCipher } from "./cipher.ts";
+
+/** Algorithm preferences offered by the server. */
+export interface AlgorithmLists {
+  kex: readonly string[];
+  ciphers: readonly string[];
+  macs: readonly string[];
+  compression: readonly string[];
+}
+
+/** Options for one transport. */
+export interface TransportOptions {
+  crypto: CryptoProvider;
+  hostKeys: readonly HostKey[];
+  /** Our identification string without CR LF. */
+  serverVersion: string;
+  algorithms: AlgorithmLists;
+  /** Signature algorithms we verify for user auth, for `server-sig-algs`. */
+  serverSigAlgs: readonly string[];
+  /** Extra EXT_INFO extensions (name → value). */
+  extraExtensions?: ReadonlyArray<[string, string]>;
+  /** Output bytes queued above which `waitWritable()` blocks. */
+  highWaterMark?: number;
+}
+
+const STRICT_S = "kex-strict-s-v00@openssh.com";
+const STRICT_C = "kex-strict-c-v00@openssh.com";
+
+/** Server-side transport. */
+export class Transport {
+  /** The peer's identification string, once known. */
+  clientVersion = "";
+  /** H of the first key exchange. */
+  sessionId: Uint8Array | undefined;
+  /** Algorithms of the current keys. */
+  negotiated: Negotiated | undefined;
+  /** Host key used in the latest exchange. */
+  hostKey: HostKey | undefined;
+  /** Whether the peer asked for EXT_INFO. */
+  clientExtInfo = false;
+  /** Whether strict KEX is in force. */
+  strictKex = false;
+
+  private reader = new PacketReader();
+  private writer = new PacketWriter();
+  private out: Uint8Array[] = [];
+  private outBytes = 0;
+  private writing = false;
+  private closed = false;
+  private drainWaiters: Array<() => void> = [];
+  private writeError: unknown;
+  private highWater: number;
+  // key exchange state
+  private ourKexInit: Uint8Array | undefined;
+  private held: Uint8Array[] = [];
+  private kexCount = 0;
+
+  constructor(private stream: ByteStream, private opts: TransportOptions) {
+    this.highWater = opts.highWaterMark ?? 1024 * 1024;
+  }
+
+  /** Whether a key exchange is under way (outgoing non-KEX packets are held). */
+  get inKex(): boolean {
+    return this.ourKexInit !== undefined;
+  }
+
+  /** Bytes queued for the socket. */
+  get queuedBytes(): number {
+    return this.outBytes;
+  }
+
+  /** Send our identification line and KEXINIT, then read the peer's identification. */
+  async start(): Promise<void> {
+    this.writeRaw(new TextEncoder().encode(this.opts.serverVersion + "\r\n"));
+    this.sendKexInit();
+    const parser = new VersionParser();
+    for (;;) {
+      const chunk = await this.stream.read();
+      if (!chunk) throw new ConnectionLostError("connection closed before identification");
+      const res = parser.feed(chunk);
+      if (res) {
+        this.clientVersion = res.version;
+        if (res.rest.length) this.reader.push(res.rest);
+        return;
+      }
+    }
+  }
+
+  /**
+   * The next packet for the upper layers (service requests, auth, connection).
+   * Transport messages (KEX, IGNORE, DEBUG, PING, EXT_INFO…) are handled here.
+   * Throws {@link PeerDisconnectedError}, {@link ConnectionLostError} or {@link DisconnectError}.
+   */
+  async readPacket(): Promise<Uint8Array> {
+    for (;;) {
+      const p = this.reader.next();
+      if (!p) {
+        const chunk = await this.stream.read();
+        if (!chunk) throw new ConnectionLostError();
+        this.reader.push(chunk);
+        continue;
+      }
+      const up = await this.handle(p);
+      if (up) return up;
+    }
+  }
+
+  /** Queue one payload (encrypted now, or held until the running key exchange ends). */
+  send(payload: Uint8Array): void {
+    if (this.closed) return;
+    if (this.inKex && !isKexMessage(payload[0]) && !isTransportGeneric(payload[0])) {
+      this.held.push(payload);
+      return;
+    }
+    this.writeRaw(this.writer.seal(payload));
+  }
+
+  /** Resolves when the output queue is below the high-water mark. */
+  waitWritable(): Promise<void> {
+    if (this.outBytes + this.heldBytes() < this.highWater || this.closed) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /** Resolves when everything queued has been written. */
+  async flush(): Promise<void> {
+    while ((this.outBytes > 0 || this.writing) && !this.closed) {
+      await new Promise<void>((r) => this.drainWaiters.push(r));
+    }
+  }
+
+  /** Send DISCONNECT, flush (bounded) and close. Never throws. */
+  async disconnect(reason: number, description: string): Promise<void> {
+    if (this.closed) return;
+    try {
+      this.held = [];
+      const w = new SshWriter().byte(MSG.DISCONNECT).uint32(reason).string(description).string("");
+      this.writeRaw(this.writer.seal(w.bytes()));
+      await Promise.race([this.flush(), new Promise((r) => setTimeout(r, 1000))]);
+    } catch {
+      // the socket may already be gone
+    }
+    this.close();
+  }
+
+  /** Close the socket at once. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.out = [];
+    this.outBytes = 0;
+    try {
+      this.stream.close();
+    } catch {
+      // ignore
+    }
+    for (const w of this.drainWaiters.splice(0)) w();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private heldBytes(): number {
+    let n = 0;
+    for (const h of this.held) n += h.length;
+    return n;
+  }
+
+  private writeRaw(bytes: Uint8Array): void {
+    if (this.closed) return;
+    this.out.push(bytes);
+    this.outBytes += bytes.length;
+    if (!this.writing) void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.out.length && !this.closed) {
+        let chunk: Uint8Array;
+        if (this.out.length === 1) {
+          chunk = this.out[0];
+          this.out = [];
+        } else {
+          // coalesce queued packets into one write
+          const parts = this.out;
+          this.out = [];
+          let n = 0;
+          for (const p of parts) n += p.length;
+          chunk = new Uint8Array(n);
+          let o = 0;
+          for (const p of parts) {
+            chunk.set(p, o);
+            o += p.length;
+          }
+        }
+        await this.stream.write(chunk);
+        this.outBytes -= chunk.length;
+        if (this.outBytes < this.highWater) for (const w of this.drainWaiters.splice(0)) w();
+      }
+    } catch (e) {
+      this.writeError = e;
+      this.close();
+    } finally {
+      this.writing = false;
+      for (const w of this.drainWaiters.splice(0)) w();
+    }
+  }
+
+  /** The error that ended writing, if any. */
+  get error(): unknown {
+    return this.writeError;
+  }
+
+  // ---- inbound dispatch -------------------------------------------------
+
+  private async handle(p: Uint8Array): Promise<Uint8Array | null> {
+    const type = p[0];
+    if (this.sessionId === undefined && type !== MSG.KEXINIT && !isTransportGeneric(type) && !isKexMessage(type)) {
+      throw protocolError(`unexpected message ${type} before key exchange`);
+    }
+    if (this.strictKex && this.kexCount === 0 && this.inKex && !isKexMessage(type)) {
+      throw protocolError(`strict KEX violation: unexpected message ${type} during initial key exchange`);
+    }
+    switch (type) {
+      case MSG.DISCONNECT: {
+        const r = new SshReader(p, 1);
+        const reason = r.uint32();
+        let desc = "";
+        try {
+          desc = r.utf8();
+        } catch {
+          desc = "(undecodable)";
+        }
+        throw new PeerDisconnectedError(reason, desc);
+      }
+      case MSG.IGNORE:
+      case MSG.DEBUG:
+      case MSG.UNIMPLEMENTED:
+        return null;
+      case MSG.KEXINIT:
+        await this.runKex(p);
+        return null;
+      case MSG.EXT_INFO:
+        return null; // nothing the client can tell us that we act on
+      case MSG.PING: {
+        const data = new SshReader(p, 1).string();
+        this.send(new SshWriter().byte(MSG.PONG).string(data).bytes());
+        return null;
+      }
+      case MSG.PONG:
+        return null;
+    }
+    if (isKexMessage(type)) throw protocolError(`unexpected key exchange message ${type}`);
+    return p;
+  }
+
+  // ---- key exchange -----------------------------------------------------
+
+  private serverLists(): KexInitLists {
+    const a = this.opts.algorithms;
+    const kex = [...a.kex];
+    if (this.kexCount === 0) kex.push(STRICT_S);
+    const hostAlgs: string[] = [];
+    for (const k of this.opts.hostKeys) for (const alg of k.algorithms) if (!hostAlgs.includes(alg)) hostAlgs.push(alg);
+    return {
+      kex,
+      hostKey: hostAlgs,
+      encC2S: [...a.ciphers],
+      encS2C: [...a.ciphers],
+      macC2S: [...a.macs],
+      macS2C: [...a.macs],
+      compC2S: [...a.compression],
+      compS2C: [...a.compression],
+      langC2S: [],
+      langS2C: [],
+      firstKexPacketFollows: false,
+    };
+  }
+
+  private sendKexInit(): void {
+    if (this.ourKexInit) return;
+    const payload = encodeKexInit(this.serverLists());
+    this.ourKexInit = payload;
+    this.writeRaw(this.writer.seal(payload));
+  }
+
+  /** Read the next packet during KEX, skipping IGNORE/DEBUG unless strict. */
+  private async readKexPacket(): Promise<Uint8Array> {
+    for (;;) {
+      let p = this.reader.next();
+      while (!p) {
+        const chunk = await this.stream.read();
+        if (!chunk) throw new ConnectionLostError("connection closed during key exchange");
+        this.reader.push(chunk);
+        p = this.reader.next();
+      }
+      const type = p[0];
+      if (isKexMessage(type)) return p;
+      if (this.strictKex && this.kexCount === 0) {
+        throw protocolError(`strict KEX violation: unexpected message ${type} during initial key exchange`);
+      }
+      if (type === MSG.DISCONNECT || type === MSG.IGNORE || type === MSG.DEBUG || type === MSG.UNIMPLEMENTED) {
+        await this.handle(p);
+        continue;
+      }
+      throw protocolError(`unexpected message ${type} during key exchange`);
+    }
+  }
+
+  private async runKex(clientKexInitPayload: Uint8Array): Promise<void> {
+    const client = decodeKexInit(clientKexInitPayload);
+    this.sendKexInit();
+    const ours = decodeKexInit(this.ourKexInit!);
+    if (this.kexCount === 0) {
+      this.strictKex = client.kex.includes(STRICT_C);
+      this.clientExtInfo = client.kex.includes("ext-info-c");
+      if (this.strictKex && this.reader.seq !== 1) {
+        throw protocolError("strict KEX violation: KEXINIT was not the first packet");
+      }
+    }
+    const chosen = negotiate(client, ours, (c) => findCipher(c)?.aead ?? false);
+    const method = kexMethod(chosen.kex);
+    if (!method) throw new DisconnectError(DISCONNECT.KEY_EXCHANGE_FAILED, `unsupported kex ${chosen.kex}`);
+    const hostKey = this.opts.hostKeys.find((k) => k.algorithms.includes(chosen.hostKey));
+    if (!hostKey) throw new DisconnectError(DISCONNECT.KEY_EXCHANGE_FAILED, `no host key for ${chosen.hostKey}`);
+
+    let init = await this.readKexPacket();
+    if (guessWasWrong(client, chosen)) init = await this.readKexPacket();
+    if (init[0] !== MSG.KEX_ECDH_INIT) throw protocolError(`expected KEX init (30), got ${init[0]}`);
+    const result = method.respond(this.opts.crypto, new SshReader(init, 1));
+    const h = exchangeHash(this.opts.crypto, method.hash, {
+      clientVersion: this.clientVersion,
+      serverVersion: this.opts.serverVersion,
+      clientKexInit: clientKexInitPayload,
+      serverKexInit: this.ourKexInit!,
+      hostKeyBlob: hostKey.publicBlob,
+      clientValue: result.clientValue,
+      serverValue: result.serverValue,
+      sharedSecret: result.sharedSecret,
+    });
+    const firstKex = this.sessionId === undefined;
+    if (firstKex) this.sessionId = h;
+    const sig = hostKey.sign(chosen.hostKey, h);
+    const reply = new SshWriter(1024)
+      .byte(MSG.KEX_ECDH_REPLY)
+      .string(hostKey.publicBlob)
+      .raw(result.serverValue)
+      .string(sig)
+      .bytes();
+    this.writeRaw(this.writer.seal(reply));
+    this.writeRaw(this.writer.seal(new Uint8Array([MSG.NEWKEYS])));
+
+    const keys = (letter: string, n: number) =>
+      deriveKey(this.opts.crypto, method.hash, result.sharedSecret, h, letter, this.sessionId!, n);
+    const outCipher = this.makeCipher(chosen.encS2C, keys, "B", "D", "encrypt");
+    this.writer.setCipher(outCipher);
+    if (this.strictKex) this.writer.seq = 0;
+    if (firstKex && this.clientExtInfo) this.writeRaw(this.writer.seal(this.extInfo()));
+
+    const nk = await this.readKexPacket();
+    if (nk[0] !== MSG.NEWKEYS) throw protocolError(`expected NEWKEYS, got ${nk[0]}`);
+    const inCipher = this.makeCipher(chosen.encC2S, keys, "A", "C", "decrypt");
+    this.reader.setCipher(inCipher);
+    if (this.strictKex) this.reader.seq = 0;
+
+    this.negotiated = chosen;
+    this.hostKey = hostKey;
+    this.kexCount++;
+    this.ourKexInit = undefined;
+    const held = this.held;
+    this.held = [];
+    for (const m of held) this.writeRaw(this.writer.seal(m));
+  }
+
+  private makeCipher(
+    name: string,
+    keys: (letter: string, n: number) => Uint8Array,
+    ivLetter: string,
+    keyLetter: string,
+    direction: "encrypt" | "decrypt",
+  ): PacketCipher {
+    const spec = findCipher(name);
+    if (!spec) throw new DisconnectError(DISCONNECT.KEY_EXCHANGE_FAILED, `unsupported cipher ${name}`);
+    const iv = spec.ivLength ? keys(ivLetter, spec.ivLength) : new Uint8Array(0);
+    const key = keys(keyLetter, spec.keyLength);
+    return spec.create(this.opts.crypto, key, iv, direction);
+  }
+
+  private extInfo(): Uint8Array {
+    const exts: Array<[string, string]> = [
+      ["server-sig-algs", this.opts.serverSigAlgs.join(",")],
+      ["publickey-hostbound@openssh.com", "0"],
+      ["ping@openssh.com", "0"],
+      ...(this.opts.extraExtensions ?? []),
+    ];
+    const w = new SshWriter().byte(MSG.EXT_INFO).uint32(exts.length);
+    for (const [k, v] of exts) w.string(k).string(v);
+    return w.bytes();
+  }
+}
