@@ -19,6 +19,7 @@ export class Session {
   private started = false;
   private ptyGranted = false;
   private readonly api: SessionChannel;
+  private markReady!: () => void;
 
   constructor(
     private channel: Channel,
@@ -26,7 +27,9 @@ export class Session {
     private permissions: Permissions,
     private logger: Logger,
   ) {
-    this.api = makeSessionChannel(channel);
+    // Output from a shell/exec/subsystem handler waits until the request's reply has been sent.
+    const ready = new Promise<void>((r) => (this.markReady = r));
+    this.api = makeSessionChannel(channel, ready);
     channel.onClose = () => {
       try {
         handler.close?.();
@@ -46,6 +49,7 @@ export class Session {
       ok = false;
     }
     if (wantReply) this.channel.reply(ok);
+    if (ok && (name === "shell" || name === "exec" || name === "subsystem")) this.markReady();
   }
 
   private async dispatch(name: string, r: SshReader): Promise<boolean> {
@@ -109,25 +113,35 @@ export class Session {
   }
 }
 
-/** Wrap a channel as the ops-facing {@link SessionChannel}. */
-export function makeSessionChannel(ch: Channel): SessionChannel {
+/**
+ * Wrap a channel as the ops-facing {@link SessionChannel}. Nothing is sent
+ * before `ready` resolves (the reply to the request that started the program).
+ */
+export function makeSessionChannel(ch: Channel, ready: Promise<void> = Promise.resolve()): SessionChannel {
+  const exit = (status: ExitStatus) => {
+    if (ch.closeSent) return;
+    if ("code" in status) {
+      ch.sendRequest("exit-status", false, (w: SshWriter) => w.uint32(status.code >>> 0));
+    } else {
+      ch.sendRequest("exit-signal", false, (w: SshWriter) =>
+        w.string(status.signal).boolean(status.coreDumped ?? false).string(status.message ?? "").string(""));
+    }
+    ch.sendEof();
+    ch.sendClose();
+  };
   return {
     read: () => ch.read(),
-    write: (d) => ch.write(d),
-    writeStderr: (d) => ch.write(d, true),
-    eof: () => ch.sendEof(),
-    exit(status: ExitStatus) {
-      if (ch.closeSent) return;
-      if ("code" in status) {
-        ch.sendRequest("exit-status", false, (w: SshWriter) => w.uint32(status.code >>> 0));
-      } else {
-        ch.sendRequest("exit-signal", false, (w: SshWriter) =>
-          w.string(status.signal).boolean(status.coreDumped ?? false).string(status.message ?? "").string(""));
-      }
-      ch.sendEof();
-      ch.sendClose();
+    write: async (d) => {
+      await ready;
+      await ch.write(d);
     },
-    close: () => ch.sendClose(),
+    writeStderr: async (d) => {
+      await ready;
+      await ch.write(d, true);
+    },
+    eof: () => void ready.then(() => ch.sendEof()),
+    exit: (status) => void ready.then(() => exit(status)),
+    close: () => void ready.then(() => ch.sendClose()),
     closed: ch.closed,
   };
 }

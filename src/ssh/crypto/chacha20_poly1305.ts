@@ -1,0 +1,116 @@
+/**
+ * `chacha20-poly1305@openssh.com`, as specified in OpenSSH's
+ * `PROTOCOL.chacha20poly1305`:
+ *
+ * - the 64-byte key is `K_2 ‖ K_1`: `K_2` (first 32 bytes) encrypts the packet
+ *   and keys Poly1305, `K_1` (last 32 bytes) only encrypts the 4-byte length;
+ * - the nonce is the packet sequence number as a big-endian uint64;
+ * - the length is encrypted with `K_1` from block counter 0;
+ * - the Poly1305 key is the first 32 bytes of `K_2`'s keystream block 0, and
+ *   the rest of the packet is encrypted with `K_2` from block counter 1;
+ * - the tag is Poly1305 over `encrypted length ‖ encrypted rest`, checked in
+ *   constant time before anything is decrypted.
+ *
+ * @module
+ */
+import type { CryptoProvider } from "./provider.ts";
+import { MacError, type PacketCipher } from "../transport/cipher.ts";
+
+/** The SSH name of this cipher. */
+export const CHACHA20_POLY1305_NAME = "chacha20-poly1305@openssh.com";
+
+const TAG_LENGTH = 16;
+const ZEROS32 = new Uint8Array(32);
+
+/** Constant-time equality of two 16-byte tags. */
+function tagsEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
+  return diff === 0;
+}
+
+/**
+ * One direction of `chacha20-poly1305@openssh.com`. Stateless apart from its
+ * keys: the sequence number passed to each call is the nonce.
+ *
+ * @example
+ * ```ts
+ * import { createCryptoProvider } from "../../runtime/crypto.ts";
+ * const provider = createCryptoProvider();
+ * const key = crypto.getRandomValues(new Uint8Array(64));
+ * const tx = new ChaCha20Poly1305Cipher(provider, key);
+ * const rx = new ChaCha20Poly1305Cipher(provider, key);
+ * const packet = new Uint8Array([0, 0, 0, 12, 10, 21, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]); // len 12, pad 10, MSG_NEWKEYS
+ * const wire = tx.seal(3, packet);
+ * const length = rx.decryptLength(3, wire.subarray(0, 4)); // 12
+ * const body = rx.open(3, wire); // padding_length ‖ payload ‖ padding
+ * ```
+ */
+export class ChaCha20Poly1305Cipher implements PacketCipher {
+  readonly name = CHACHA20_POLY1305_NAME;
+  readonly blockSize = 8;
+  readonly tagLength = TAG_LENGTH;
+  readonly headerLength = 4;
+  readonly lengthExcludedFromPadding = false;
+
+  readonly #provider: CryptoProvider;
+  /** K_2: payload encryption and Poly1305 key derivation. */
+  readonly #mainKey: Uint8Array;
+  /** K_1: packet length encryption only. */
+  readonly #lengthKey: Uint8Array;
+  /** The nonce buffer, rewritten for every call (all calls are synchronous). */
+  readonly #nonce = new Uint8Array(8);
+  readonly #nonceView = new DataView(this.#nonce.buffer);
+
+  /**
+   * @param provider the crypto backend (raw ChaCha20 and Poly1305).
+   * @param key 64 bytes of key material from the key exchange.
+   * @throws {RangeError} if `key` is not 64 bytes.
+   */
+  constructor(provider: CryptoProvider, key: Uint8Array) {
+    if (key.length !== 64) throw new RangeError(`${CHACHA20_POLY1305_NAME} needs a 64-byte key, got ${key.length}`);
+    this.#provider = provider;
+    this.#mainKey = key.slice(0, 32);
+    this.#lengthKey = key.slice(32, 64);
+  }
+
+  #nonceFor(seq: number): Uint8Array {
+    if (!Number.isInteger(seq) || seq < 0 || seq > 0xffff_ffff) {
+      throw new RangeError(`sequence number must be a uint32, got ${seq}`);
+    }
+    this.#nonceView.setUint32(0, 0);
+    this.#nonceView.setUint32(4, seq);
+    return this.#nonce;
+  }
+
+  #tag(nonce: Uint8Array, authenticated: Uint8Array): Uint8Array {
+    const polyKey = this.#provider.chacha20(this.#mainKey, nonce, 0, ZEROS32);
+    return this.#provider.poly1305(polyKey, authenticated);
+  }
+
+  seal(seq: number, packet: Uint8Array): Uint8Array {
+    if (packet.length < 4) throw new RangeError("packet too short");
+    const nonce = this.#nonceFor(seq);
+    const n = packet.length;
+    const out = new Uint8Array(n + TAG_LENGTH);
+    out.set(this.#provider.chacha20(this.#lengthKey, nonce, 0, packet.subarray(0, 4)), 0);
+    out.set(this.#provider.chacha20(this.#mainKey, nonce, 1, packet.subarray(4)), 4);
+    out.set(this.#tag(nonce, out.subarray(0, n)), n);
+    return out;
+  }
+
+  decryptLength(seq: number, header: Uint8Array): number {
+    if (header.length < 4) throw new RangeError("need 4 header bytes");
+    const plain = this.#provider.chacha20(this.#lengthKey, this.#nonceFor(seq), 0, header.subarray(0, 4));
+    return ((plain[0] << 24) | (plain[1] << 16) | (plain[2] << 8) | plain[3]) >>> 0;
+  }
+
+  open(seq: number, wire: Uint8Array): Uint8Array {
+    const end = wire.length - TAG_LENGTH;
+    if (end < 4) throw new MacError("packet too short to carry a tag");
+    const nonce = this.#nonceFor(seq);
+    if (!tagsEqual(this.#tag(nonce, wire.subarray(0, end)), wire.subarray(end))) throw new MacError();
+    return this.#provider.chacha20(this.#mainKey, nonce, 1, wire.subarray(4, end));
+  }
+}
