@@ -1,0 +1,267 @@
+/**
+ * E2E harness: starts tsshd exactly as the README does (the `start` task of
+ * deno.json for Deno, `bun cli.ts` for Bun, `dist/tsshd` for the single
+ * binary) on a free loopback port, and runs the real OpenSSH client at it.
+ *
+ * The client gets a generated ssh_config (`-F`) holding only the identity and
+ * known-hosts settings — never algorithm options — so what is tested is what
+ * a user with a stock client gets.
+ *
+ * @module
+ */
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const BIN = join(ROOT, "node_modules", ".bin");
+
+/** How the server is started. */
+export type Flavor = "deno" | "bun" | "binary";
+
+/** Which flavors the suite covers: all by default; TSSHD_E2E_FLAVORS="deno,bun" narrows it. */
+export function flavors(): Flavor[] {
+  const env = Deno.env.get("TSSHD_E2E_FLAVORS");
+  const all: Flavor[] = ["deno", "bun", "binary"];
+  return env ? all.filter((f) => env.split(",").includes(f)) : all;
+}
+
+/** The deno command line of the `start` task in deno.json (the README's way to run tsshd on Deno). */
+export function denoStartArgs(): string[] {
+  const cfg = JSON.parse(Deno.readTextFileSync(join(ROOT, "deno.json")));
+  const task: string = cfg.tasks.start;
+  const words = task.split(/\s+/).filter(Boolean);
+  if (words[0] !== "deno") throw new Error(`unexpected start task: ${task}`);
+  return words.slice(1);
+}
+
+/** The command that starts tsshd for `flavor` with `args`. */
+export function serverCommand(flavor: Flavor, args: string[]): { cmd: string; args: string[] } {
+  if (flavor === "deno") return { cmd: join(BIN, "deno"), args: [...denoStartArgs(), ...args] };
+  if (flavor === "bun") return { cmd: join(BIN, "bun"), args: ["cli.ts", ...args] };
+  return { cmd: join(ROOT, "dist", "tsshd"), args };
+}
+
+let built = false;
+/** Build dist/tsshd once per test process with `deno task build`. */
+export async function ensureBinary(): Promise<void> {
+  if (built) return;
+  const out = await new Deno.Command(join(BIN, "deno"), { args: ["task", "build"], cwd: ROOT, stdout: "piped", stderr: "piped" })
+    .output();
+  if (!out.success) throw new Error(`deno task build failed: ${new TextDecoder().decode(out.stderr)}`);
+  built = true;
+}
+
+/** A scratch directory with keys for one test server. */
+export interface Workspace {
+  dir: string;
+  hostKey: string;
+  authorizedKeys: string;
+  /** Client identities by name: ed25519, ecdsa, rsa (authorized) and other (not authorized). */
+  ids: Record<"ed25519" | "ecdsa" | "rsa" | "other", string>;
+  knownHosts: string;
+}
+
+/** Copy the test keys from keys/ into a fresh directory (private keys need mode 0600 for ssh). */
+export async function workspace(): Promise<Workspace> {
+  const dir = await Deno.makeTempDir({ prefix: "tsshd-e2e-" });
+  const src = join(ROOT, "keys");
+  const ids = {
+    ed25519: join(dir, "client_ed25519"),
+    ecdsa: join(dir, "client_ecdsa"),
+    rsa: join(dir, "client_rsa"),
+    other: join(dir, "other_ed25519"),
+  };
+  for (const [, path] of Object.entries(ids)) {
+    const name = path.split("/").pop()!;
+    await Deno.copyFile(join(src, name), path);
+    await Deno.chmod(path, 0o600);
+  }
+  const authorizedKeys = join(dir, "authorized_keys");
+  await Deno.copyFile(join(src, "authorized_keys"), authorizedKeys);
+  const hostKey = join(dir, "host_ed25519");
+  await Deno.copyFile(join(src, "host_ed25519"), hostKey);
+  await Deno.copyFile(join(src, "host_ed25519.pub"), hostKey + ".pub");
+  await Deno.chmod(hostKey, 0o600);
+  return { dir, hostKey, authorizedKeys, ids, knownHosts: join(dir, "known_hosts") };
+}
+
+/** A running tsshd. */
+export interface RunningServer {
+  port: number;
+  flavor: Flavor;
+  /** Everything the server printed so far (stdout + stderr). */
+  output(): string;
+  /** Wait until the output matches `re` (or time out). */
+  waitFor(re: RegExp, ms?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Find a free loopback port. */
+export function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+/** Start tsshd and wait for its "listening" line. */
+export async function startServer(flavor: Flavor, ws: Workspace, extra: string[] = []): Promise<RunningServer> {
+  if (flavor === "binary") await ensureBinary();
+  const port = freePort();
+  const { cmd, args } = serverCommand(flavor, [
+    "-p",
+    String(port),
+    "-b",
+    "127.0.0.1",
+    "-k",
+    ws.hostKey,
+    "-a",
+    ws.authorizedKeys,
+    ...extra,
+  ]);
+  const child = new Deno.Command(cmd, { args, cwd: ROOT, stdout: "piped", stderr: "piped", stdin: "null" }).spawn();
+  let text = "";
+  const dec = new TextDecoder();
+  const waiters: Array<() => void> = [];
+  const pumpOut = async (s: ReadableStream<Uint8Array>) => {
+    for await (const c of s) {
+      text += dec.decode(c, { stream: true });
+      for (const w of waiters.splice(0)) w();
+    }
+  };
+  const pumps = Promise.all([pumpOut(child.stdout), pumpOut(child.stderr)]);
+  let exited = false;
+  const status = child.status.then((s) => {
+    exited = true;
+    for (const w of waiters.splice(0)) w();
+    return s;
+  });
+  const server: RunningServer = {
+    port,
+    flavor,
+    output: () => text,
+    async waitFor(re, ms = 15000) {
+      const deadline = Date.now() + ms;
+      while (!re.test(text)) {
+        if (exited) throw new Error(`tsshd (${flavor}) exited before ${re}: ${text}`);
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`timed out waiting for ${re} from tsshd (${flavor}); output:\n${text}`);
+        await new Promise<void>((r) => {
+          const t = setTimeout(r, Math.min(left, 200));
+          waiters.push(() => {
+            clearTimeout(t);
+            r();
+          });
+        });
+      }
+    },
+    async stop() {
+      if (!exited) {
+        try {
+          child.kill("SIGTERM");
+        } catch { /* gone */ }
+        const t = setTimeout(() => {
+          try {
+            child.kill("SIGKILL");
+          } catch { /* gone */ }
+        }, 3000);
+        await status;
+        clearTimeout(t);
+      }
+      await pumps;
+    },
+  };
+  await server.waitFor(/listening on \S+ port \d+/);
+  const keyLine = (await Deno.readTextFile(ws.hostKey + ".pub")).trim().split(/\s+/).slice(0, 2).join(" ");
+  await Deno.writeTextFile(ws.knownHosts, `[127.0.0.1]:${port} ${keyLine}\n`);
+  return server;
+}
+
+/** The account tsshd serves (the one running the tests). */
+export function currentUser(): string {
+  const out = new Deno.Command("id", { args: ["-un"] }).outputSync();
+  return new TextDecoder().decode(out.stdout).trim();
+}
+
+/** Write the ssh_config for `id` and return the ssh argument prefix. */
+export function sshArgs(ws: Workspace, server: RunningServer, id: keyof Workspace["ids"] = "ed25519"): string[] {
+  const conf = join(ws.dir, `ssh_config_${id}`);
+  Deno.writeTextFileSync(
+    conf,
+    [
+      "Host *",
+      `  IdentityFile ${ws.ids[id]}`,
+      "  IdentitiesOnly yes",
+      "  IdentityAgent none",
+      `  UserKnownHostsFile ${ws.knownHosts}`,
+      "  GlobalKnownHostsFile /dev/null",
+      "  StrictHostKeyChecking yes",
+      "  BatchMode yes",
+      "  LogLevel ERROR",
+      "",
+    ].join("\n"),
+  );
+  return ["-F", conf, "-p", String(server.port), `${currentUser()}@127.0.0.1`];
+}
+
+/** Result of running a client program. */
+export interface RunResult {
+  code: number;
+  stdout: Uint8Array;
+  stderr: string;
+  text: string;
+}
+
+/** Run a program to completion, optionally feeding stdin from a file. */
+export async function run(cmd: string, args: string[], opts: { stdinFile?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+  const child = new Deno.Command(cmd, {
+    args,
+    stdin: opts.stdinFile ? "piped" : "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const timer = setTimeout(() => {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* gone */ }
+  }, opts.timeoutMs ?? 60000);
+  const feed = opts.stdinFile
+    ? Deno.open(opts.stdinFile).then((f) => f.readable.pipeTo(child.stdin)).catch(() => {})
+    : Promise.resolve();
+  const [out] = await Promise.all([child.output(), feed]);
+  clearTimeout(timer);
+  return {
+    code: out.code,
+    stdout: out.stdout,
+    stderr: new TextDecoder().decode(out.stderr),
+    text: new TextDecoder().decode(out.stdout),
+  };
+}
+
+/** Run a test body against a fresh server of each flavor. */
+export function eachFlavor(
+  name: string,
+  body: (ctx: { server: RunningServer; ws: Workspace; ssh: (id?: keyof Workspace["ids"]) => string[] }) => Promise<void>,
+  extraArgs: string[] = [],
+): void {
+  for (const flavor of flavors()) {
+    Deno.test({
+      name: `[${flavor}] ${name}`,
+      sanitizeResources: false,
+      sanitizeOps: false,
+      async fn() {
+        const ws = await workspace();
+        const server = await startServer(flavor, ws, extraArgs);
+        try {
+          await body({ server, ws, ssh: (id = "ed25519") => sshArgs(ws, server, id) });
+        } catch (e) {
+          console.error(`--- tsshd output (${flavor}) ---\n${server.output()}`);
+          throw e;
+        } finally {
+          await server.stop();
+          await Deno.remove(ws.dir, { recursive: true });
+        }
+      },
+    });
+  }
+}
