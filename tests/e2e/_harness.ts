@@ -30,7 +30,7 @@ export function denoStartArgs(): string[] {
   const cfg = JSON.parse(Deno.readTextFileSync(join(ROOT, "deno.json")));
   const task: string = cfg.tasks.start;
   const words = task.split(/\s+/).filter(Boolean);
-  if (words[0] !== "deno") throw new Error(`unexpected start task: ${task}`);
+  if (!words[0].endsWith("deno")) throw new Error(`unexpected start task: ${task}`);
   return words.slice(1);
 }
 

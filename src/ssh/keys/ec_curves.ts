@@ -70,7 +70,14 @@ const P521: EcCurve = {
   b: 0x0051953eb9618e1c9a1f929a21a0b68540eea2da725b99b315f3b8b489918ef109e156193951ec7e937b1652c0bd3bb1bf073573df883d2c34f1ef451fd46b503f00n,
 };
 
-/** All supported curves, strongest last. */
+/**
+ * All supported curves, strongest last.
+ *
+ * @example
+ * ```ts
+ * EC_CURVES.map((c) => c.sshName); // ["nistp256", "nistp384", "nistp521"]
+ * ```
+ */
 export const EC_CURVES: readonly EcCurve[] = [P256, P384, P521];
 
 /**
@@ -86,7 +93,14 @@ export function curveByKeyType(keyType: string): EcCurve | undefined {
   return EC_CURVES.find((c) => c.keyType === keyType);
 }
 
-/** Big-endian unsigned bytes to a bigint. */
+/**
+ * Big-endian unsigned bytes to a bigint.
+ *
+ * @example
+ * ```ts
+ * bytesToBigInt(new Uint8Array([1, 0])); // 256n
+ * ```
+ */
 export function bytesToBigInt(b: Uint8Array): bigint {
   let v = 0n;
   for (const x of b) v = (v << 8n) | BigInt(x);

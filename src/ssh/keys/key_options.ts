@@ -61,7 +61,14 @@ export interface KeyOptions {
   tunnel?: number | "any";
 }
 
-/** An options field that cannot be accepted; the line must be skipped. */
+/**
+ * An options field that cannot be accepted; the line must be skipped.
+ *
+ * @example
+ * ```ts
+ * try { parseKeyOptions("bogus"); } catch (e) { e instanceof KeyOptionsError; } // true
+ * ```
+ */
 export class KeyOptionsError extends KeyError {
   constructor(message: string) {
     super(message);
@@ -155,7 +162,7 @@ function dequote(field: string, start: number, name: string): { value: string; n
 function applyFlag(o: KeyOptions, name: string): void {
   if (name === "restrict") {
     o.restrict = true;
-    o.portForwarding = o.agentForwarding = o.x11Forwarding = o.pty = o.userRc = false;
+    for (const flag of Object.values(NEGATABLE)) o[flag] = false;
     return;
   }
   if (name === "cert-authority") {

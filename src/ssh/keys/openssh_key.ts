@@ -20,12 +20,7 @@
 
 import { SshReader, SshWriter, WireError } from "../wire.ts";
 import { decodeBase64, encodeBase64 } from "./base64.ts";
-import {
-  EncryptedKeyError,
-  KeyFormatError,
-  NotAPrivateKeyError,
-  UnsupportedKeyFormatError,
-} from "./errors.ts";
+import { EncryptedKeyError, KeyFormatError, NotAPrivateKeyError, UnsupportedKeyFormatError } from "./errors.ts";
 import { type PrivateKey, readPrivateKeyFields, writePrivateKeyFields } from "./private_key.ts";
 import { latin1, type PublicKeyOptions } from "./public_key.ts";
 

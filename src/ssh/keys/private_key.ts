@@ -88,7 +88,9 @@ export function readPrivateKeyFields(r: SshReader, comment: string, options: Pub
     if (name !== curve.sshName) throw new KeyFormatError(`${type} private key names curve "${name}"`);
     const q = r.string();
     const d = r.mpintUnsigned();
-    if (d.length === 0 || d.length > curve.fieldBytes) throw new KeyFormatError(`${type} private scalar is out of range`);
+    if (d.length === 0 || d.length > curve.fieldBytes) {
+      throw new KeyFormatError(`${type} private scalar is out of range`);
+    }
     const publicKey = makePublicKey({ type: curve.keyType, q }) as EcdsaPublicKey;
     const padded = new Uint8Array(curve.fieldBytes);
     padded.set(d, curve.fieldBytes - d.length);
@@ -142,4 +144,3 @@ export function writePrivateKeyFields(w: SshWriter, key: PrivateKey): void {
     w.string(curve?.sshName ?? "").string(key.publicKey.q).mpint(key.d);
   }
 }
-

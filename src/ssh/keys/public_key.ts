@@ -26,7 +26,14 @@ export type { EcdsaKeyType } from "./ec_curves.ts";
 /** Key types we parse. */
 export type KeyType = "ssh-ed25519" | EcdsaKeyType | "ssh-rsa";
 
-/** All supported key types, in the order we prefer them. */
+/**
+ * All supported key types, in the order we prefer them.
+ *
+ * @example
+ * ```ts
+ * KEY_TYPES.includes("ssh-ed25519"); // true
+ * ```
+ */
 export const KEY_TYPES: readonly KeyType[] = [
   "ssh-ed25519",
   "ecdsa-sha2-nistp256",
@@ -191,7 +198,14 @@ export function isKeyType(type: string): type is KeyType {
   return (KEY_TYPES as readonly string[]).includes(type);
 }
 
-/** Bits in a big-endian unsigned integer. */
+/**
+ * Bits in a big-endian unsigned integer.
+ *
+ * @example
+ * ```ts
+ * bitLength(new Uint8Array([0, 0x01, 0x00])); // 9
+ * ```
+ */
 export function bitLength(v: Uint8Array): number {
   let i = 0;
   while (i < v.length && v[i] === 0) i++;
@@ -199,7 +213,14 @@ export function bitLength(v: Uint8Array): number {
   return (v.length - i - 1) * 8 + (32 - Math.clz32(v[i]));
 }
 
-/** Decode bytes as Latin-1 (key type names are ASCII; this never throws). */
+/**
+ * Decode bytes as Latin-1 (key type names are ASCII; this never throws).
+ *
+ * @example
+ * ```ts
+ * latin1(new Uint8Array([0x73, 0x73, 0x68])); // "ssh"
+ * ```
+ */
 export function latin1(b: Uint8Array): string {
   let s = "";
   for (const c of b) s += String.fromCharCode(c);

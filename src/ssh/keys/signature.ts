@@ -29,7 +29,14 @@ export type SignatureAlgorithm =
   | "rsa-sha2-256"
   | "ssh-rsa";
 
-/** The hash each RSA signature algorithm uses (RFC 8332 §3; `ssh-rsa` is SHA-1). */
+/**
+ * The hash each RSA signature algorithm uses (RFC 8332 §3; `ssh-rsa` is SHA-1).
+ *
+ * @example
+ * ```ts
+ * RSA_SIGNATURE_HASHES["rsa-sha2-512"]; // "sha512"
+ * ```
+ */
 export const RSA_SIGNATURE_HASHES: Readonly<Record<string, HashName>> = {
   "rsa-sha2-512": "sha512",
   "rsa-sha2-256": "sha256",
@@ -217,7 +224,9 @@ function verifyRaw(
     const min = options.minRsaBits ?? DEFAULT_MIN_RSA_BITS;
     if (key.bits < min) throw new KeyFormatError(`RSA key of ${key.bits} bits is below the minimum of ${min}`);
     const modLen = Math.ceil(key.bits / 8);
-    if (sig.length > modLen || sig.length === 0) throw new KeyFormatError("RSA signature length does not match the key");
+    if (sig.length > modLen || sig.length === 0) {
+      throw new KeyFormatError("RSA signature length does not match the key");
+    }
     let full = sig;
     if (sig.length < modLen) {
       full = new Uint8Array(modLen);
