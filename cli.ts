@@ -66,7 +66,7 @@ async function main(): Promise<number> {
     listener = await runtime.listen({ hostname: settings.listen, port: settings.port });
   } catch (e) {
     if (e instanceof ListenError) {
-      console.error(`tsshd: ${e.message}`);
+      console.error(`tsshd: ${listenErrorText(e, settings.listen, settings.port)}`);
       return 1;
     }
     throw e;
@@ -86,6 +86,21 @@ async function main(): Promise<number> {
   runtime.onSignal("SIGTERM", stop);
   await server.serve(listener);
   return 0;
+}
+
+/** One line for a failed bind, the same on every runtime. */
+function listenErrorText(e: ListenError, host: string, port: number): string {
+  const where = `${host.includes(":") ? `[${host}]` : host}:${port}`;
+  switch (e.code) {
+    case "EADDRINUSE":
+      return `cannot listen on ${where}: address already in use (another process is listening there; pick another port with -p)`;
+    case "EACCES":
+      return `cannot listen on ${where}: permission denied (ports below 1024 need root)`;
+    case "EADDRNOTAVAIL":
+      return `cannot listen on ${where}: address not available on this machine`;
+    default:
+      return e.message;
+  }
 }
 
 main().then(
