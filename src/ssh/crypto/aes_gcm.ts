@@ -16,12 +16,36 @@
 import type { AesGcm, CryptoProvider } from "./provider.ts";
 import { MacError, type PacketCipher } from "../transport/cipher.ts";
 
-/** The SSH name of AES-128-GCM. */
+/**
+ * The SSH name of AES-128-GCM.
+ *
+ * @example
+ * ```ts
+ * AES128_GCM_NAME; // "aes128-gcm@openssh.com"
+ * ```
+ */
 export const AES128_GCM_NAME = "aes128-gcm@openssh.com";
-/** The SSH name of AES-256-GCM. */
+/**
+ * The SSH name of AES-256-GCM.
+ *
+ * @example
+ * ```ts
+ * AES256_GCM_NAME; // "aes256-gcm@openssh.com"
+ * ```
+ */
 export const AES256_GCM_NAME = "aes256-gcm@openssh.com";
 
 const TAG_LENGTH = 16;
+
+/**
+ * A zeroed output buffer whose data starts 12 bytes into its ArrayBuffer, so
+ * that a body copied to index 4 lands 16-byte aligned. Bun (JSC) copies
+ * `Uint8Array.set` ~15× slower (2–3 GB/s instead of 40) when the destination
+ * offset is 1–15 bytes past the source's; V8 does not care.
+ */
+function wireBuffer(length: number): Uint8Array {
+  return new Uint8Array(length + 12).subarray(12);
+}
 
 /**
  * Increment the 64-bit big-endian invocation counter in `iv[4..12]` in place,
@@ -89,7 +113,7 @@ export class AesGcmCipher implements PacketCipher {
     if (packet.length < 4) throw new RangeError("packet too short");
     const sealed = this.#aes.seal(this.#iv, packet.subarray(0, 4), packet.subarray(4));
     incrementInvocationCounter(this.#iv);
-    const out = new Uint8Array(4 + sealed.length);
+    const out = wireBuffer(4 + sealed.length);
     out.set(packet.subarray(0, 4), 0);
     out.set(sealed, 4);
     return out;

@@ -14,10 +14,27 @@ import type { PacketCipher } from "../transport/cipher.ts";
 import { CHACHA20_POLY1305_NAME, ChaCha20Poly1305Cipher } from "./chacha20_poly1305.ts";
 import { AES128_GCM_NAME, AES256_GCM_NAME, AesGcmCipher } from "./aes_gcm.ts";
 
-/** Which way a cipher instance runs: we send (`"encrypt"`) or we receive (`"decrypt"`). */
+/**
+ * Which way a cipher instance runs: we send (`"encrypt"`) or we receive (`"decrypt"`).
+ *
+ * @example
+ * ```ts
+ * const outgoing: CipherDirection = "encrypt";
+ * ```
+ */
 export type CipherDirection = "encrypt" | "decrypt";
 
-/** A packet cipher algorithm as the key exchange sees it. */
+/**
+ * A packet cipher algorithm as the key exchange sees it.
+ *
+ * @example
+ * ```ts
+ * import type { CryptoProvider } from "./provider.ts";
+ * function newKeys(alg: CipherAlgorithm, provider: CryptoProvider, key: Uint8Array, iv: Uint8Array) {
+ *   return alg.create(provider, key.subarray(0, alg.keyLength), iv.subarray(0, alg.ivLength), "decrypt");
+ * }
+ * ```
+ */
 export interface CipherAlgorithm {
   /** SSH name, e.g. `chacha20-poly1305@openssh.com`. */
   readonly name: string;
