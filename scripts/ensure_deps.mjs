@@ -11,7 +11,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const marker = join(root, "node_modules", ".package-lock.json");
 const lock = join(root, "package-lock.json");
 const bins = ["deno", "bun"].map((b) => join(root, "node_modules", ".bin", b));
-const fresh = existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs && bins.every((b) => existsSync(b));
+const fresh = existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs &&
+  bins.every((b) => existsSync(b));
 if (!fresh) {
   console.error("tsshd: installing pinned dependencies (npm ci)…");
   const r = spawnSync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: root, stdio: "inherit" });

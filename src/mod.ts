@@ -26,7 +26,14 @@ export {
   type SessionHandler,
   type WindowSize,
 } from "./ssh/ops.ts";
-export { DEFAULT_LIMITS, type Limits, type Logger, type ServerConfig, silentLogger, TSSHD_VERSION } from "./ssh/config.ts";
+export {
+  DEFAULT_LIMITS,
+  type Limits,
+  type Logger,
+  type ServerConfig,
+  silentLogger,
+  TSSHD_VERSION,
+} from "./ssh/config.ts";
 export type { CryptoProvider } from "./ssh/crypto/provider.ts";
 export { createHostKey, type HostKey } from "./ssh/keys/host_key.ts";
 export { encodeOpenSshPrivateKey, parseOpenSshPrivateKey } from "./ssh/keys/openssh_key.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { readFile, writeFile, mkdir } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { CryptoProvider } from "../ssh/crypto/provider.ts";
 import { createHostKey, type HostKey } from "../ssh/keys/host_key.ts";

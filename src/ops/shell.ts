@@ -54,6 +54,7 @@ export function shellSession(conn: ConnectionInfo, o: ShellOptions): SessionHand
           widthPx: pty.widthPx,
           heightPx: pty.heightPx,
           modes: pty.modes,
+          ttyEnv: "SSH_TTY",
         });
       } else {
         child = o.runtime.spawn(base);

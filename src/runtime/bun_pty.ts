@@ -32,9 +32,27 @@ import { bunGlobal, type BunSubprocess, type BunTerminal } from "./bun_api.ts";
 import { ChunkQueue } from "./chunk_queue.ts";
 import { exitInfo, signalWithPrefix, toSpawnError, ttyPathOf, unrefTimer } from "./node_common.ts";
 import { applyTerminalModes } from "./tty_modes.ts";
+import { existsSync } from "node:fs";
 
 /** How long after the child exited the PTY output may still be open before it is closed. */
 const OUTPUT_GRACE_MS = 1000;
+
+/** Where bash lives, for the `ttyEnv` wrapper (its `exec -a` keeps the real program's argv0). */
+const BASH = "/bin/bash";
+
+/**
+ * Bun picks the pts only inside `Bun.spawn`, so the slave path cannot be put
+ * into the environment beforehand. When `ttyEnv` is asked for, start the
+ * program through `bash -c 'export VAR=$(tty); exec -a ARGV0 FILE ARGS…'`,
+ * which replaces itself with the program (same pid, same session and tty).
+ */
+function withTtyEnv(opts: PtySpawnOptions): { cmd: string[]; argv0: string | undefined } {
+  if (!opts.ttyEnv || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(opts.ttyEnv) || !existsSync(BASH)) {
+    return { cmd: [opts.file, ...opts.args], argv0: opts.argv0 };
+  }
+  const script = `export ${opts.ttyEnv}="$(tty)"; exec -a "$0" "$@"`;
+  return { cmd: [BASH, "-c", script, opts.argv0 ?? opts.file, opts.file, ...opts.args], argv0: undefined };
+}
 
 /**
  * Spawn `opts.file` on a new PTY of `opts.cols` × `opts.rows`. Throws
@@ -51,10 +69,11 @@ export function spawnPtyBun(opts: PtySpawnOptions): ChildProcess {
   const output = new ChunkQueue();
   const ended = { hook: () => {} };
   let proc: BunSubprocess;
+  const { cmd, argv0 } = withTtyEnv(opts);
   try {
     proc = bunGlobal().spawn({
-      cmd: [opts.file, ...opts.args],
-      argv0: opts.argv0,
+      cmd,
+      argv0,
       env: opts.env,
       cwd: opts.cwd,
       terminal: {

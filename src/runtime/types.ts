@@ -91,6 +91,8 @@ export interface PtySpawnOptions extends SpawnOptions {
   heightPx?: number;
   /** Decoded RFC 4254 §8 terminal modes: opcode → value. Applied where the runtime can. */
   modes?: Map<number, number>;
+  /** Name of an environment variable to set to the slave's path in the child (sshd's `SSH_TTY`). */
+  ttyEnv?: string;
 }
 
 /**

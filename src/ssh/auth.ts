@@ -8,12 +8,19 @@
  * @module
  */
 import type { Transport } from "./transport/transport.ts";
-import type { Logger, Limits } from "./config.ts";
+import type { Limits, Logger } from "./config.ts";
 import type { CryptoProvider } from "./crypto/provider.ts";
 import { DISCONNECT, MSG } from "./messages.ts";
 import { DisconnectError, protocolError } from "./errors.ts";
 import { concat, SshReader, SshWriter, timingSafeEqual } from "./wire.ts";
-import { isAccept, type AuthRequest, type PeerInfo, type Permissions, type PublicKeyInfo, type ServerOps } from "./ops.ts";
+import {
+  type AuthRequest,
+  isAccept,
+  type PeerInfo,
+  type Permissions,
+  type PublicKeyInfo,
+  type ServerOps,
+} from "./ops.ts";
 import { parsePublicKey, type PublicKey } from "./keys/public_key.ts";
 import { checkSignature } from "./keys/signature.ts";
 import { fingerprintSha256, keyTypeLabel } from "./keys/fingerprint.ts";
@@ -62,7 +69,9 @@ export async function runAuth(ctx: AuthContext): Promise<AuthOutcome> {
       const wait = ctx.limits.authRejectionDelayMs - (Date.now() - started);
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       if (failures >= ctx.limits.maxAuthTries) {
-        ctx.logger.info(`Disconnecting authenticating user ${firstUser ?? "?"} ${from}: Too many authentication failures`);
+        ctx.logger.info(
+          `Disconnecting authenticating user ${firstUser ?? "?"} ${from}: Too many authentication failures`,
+        );
         throw new DisconnectError(DISCONNECT.NO_MORE_AUTH_METHODS_AVAILABLE, "Too many authentication failures");
       }
     }
@@ -136,7 +145,9 @@ export async function runAuth(ctx: AuthContext): Promise<AuthOutcome> {
     };
     const keyDesc = `${info.label} ${info.fingerprint}`;
     if (!ctx.userSigAlgs.includes(algorithm)) {
-      ctx.logger.info(`Failed publickey for ${printable(user)} from ${from} ssh2: algorithm ${printable(algorithm)} not allowed`);
+      ctx.logger.info(
+        `Failed publickey for ${printable(user)} from ${from} ssh2: algorithm ${printable(algorithm)} not allowed`,
+      );
       await fail(started);
       continue;
     }

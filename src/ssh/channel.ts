@@ -121,7 +121,9 @@ export class Channel {
     const chunk = this.inbox.shift()!;
     this.consumed += chunk.length;
     if (this.consumed >= this.windowSize / 2 && !this.closeSent && !this.remoteClosed) {
-      this.sink.send(new SshWriter(16).byte(MSG.CHANNEL_WINDOW_ADJUST).uint32(this.remoteId).uint32(this.consumed).bytes());
+      this.sink.send(
+        new SshWriter(16).byte(MSG.CHANNEL_WINDOW_ADJUST).uint32(this.remoteId).uint32(this.consumed).bytes(),
+      );
       this.localWindow += this.consumed;
       this.consumed = 0;
     }
@@ -141,7 +143,9 @@ export class Channel {
       if (this.closeSent || this.remoteClosed || this.remoteWindow === 0) continue;
       const n = Math.min(data.length - off, this.remoteWindow, this.remoteMaxPacket);
       const piece = data.subarray(off, off + n);
-      const w = new SshWriter(n + 16).byte(extended ? MSG.CHANNEL_EXTENDED_DATA : MSG.CHANNEL_DATA).uint32(this.remoteId);
+      const w = new SshWriter(n + 16).byte(extended ? MSG.CHANNEL_EXTENDED_DATA : MSG.CHANNEL_DATA).uint32(
+        this.remoteId,
+      );
       if (extended) w.uint32(EXTENDED_DATA_STDERR);
       this.sink.send(w.string(piece).view_());
       this.remoteWindow -= n;

@@ -123,8 +123,12 @@ export function makeSessionChannel(ch: Channel, ready: Promise<void> = Promise.r
     if ("code" in status) {
       ch.sendRequest("exit-status", false, (w: SshWriter) => w.uint32(status.code >>> 0));
     } else {
-      ch.sendRequest("exit-signal", false, (w: SshWriter) =>
-        w.string(status.signal).boolean(status.coreDumped ?? false).string(status.message ?? "").string(""));
+      ch.sendRequest(
+        "exit-signal",
+        false,
+        (w: SshWriter) =>
+          w.string(status.signal).boolean(status.coreDumped ?? false).string(status.message ?? "").string(""),
+      );
     }
     ch.sendEof();
     ch.sendClose();

@@ -51,7 +51,12 @@ export async function connect(
   };
   const server = new Server({ hostKeys: [createHostKey(crypto, hostKey)], ops, crypto, logger, ...extra });
   const [a, b] = memoryPair();
-  const done = server.handle(wrapServerSide(a), { address: "127.0.0.1", port: 50000, localAddress: "127.0.0.1", localPort: 2200 });
+  const done = server.handle(wrapServerSide(a), {
+    address: "127.0.0.1",
+    port: 50000,
+    localAddress: "127.0.0.1",
+    localPort: 2200,
+  });
   const client = new Client();
   await new Promise<void>((resolve, reject) => {
     client.once("ready", () => resolve());

@@ -45,7 +45,12 @@ let built = false;
 /** Build dist/tsshd once per test process with `deno task build`. */
 export async function ensureBinary(): Promise<void> {
   if (built) return;
-  const out = await new Deno.Command(join(BIN, "deno"), { args: ["task", "build"], cwd: ROOT, stdout: "piped", stderr: "piped" })
+  const out = await new Deno.Command(join(BIN, "deno"), {
+    args: ["task", "build"],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  })
     .output();
   if (!out.success) throw new Error(`deno task build failed: ${new TextDecoder().decode(out.stderr)}`);
   built = true;
@@ -213,7 +218,11 @@ export interface RunResult {
 }
 
 /** Run a program to completion, optionally feeding stdin from a file. */
-export async function run(cmd: string, args: string[], opts: { stdinFile?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+export async function run(
+  cmd: string,
+  args: string[],
+  opts: { stdinFile?: string; timeoutMs?: number } = {},
+): Promise<RunResult> {
   const child = new Deno.Command(cmd, {
     args,
     stdin: opts.stdinFile ? "piped" : "null",
@@ -241,7 +250,9 @@ export async function run(cmd: string, args: string[], opts: { stdinFile?: strin
 /** Run a test body against a fresh server of each flavor. */
 export function eachFlavor(
   name: string,
-  body: (ctx: { server: RunningServer; ws: Workspace; ssh: (id?: keyof Workspace["ids"]) => string[] }) => Promise<void>,
+  body: (
+    ctx: { server: RunningServer; ws: Workspace; ssh: (id?: keyof Workspace["ids"]) => string[] },
+  ) => Promise<void>,
   extraArgs: string[] = [],
 ): void {
   for (const flavor of flavors()) {

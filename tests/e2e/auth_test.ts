@@ -41,13 +41,16 @@ eachFlavor("auth: a user other than the one tsshd runs as is rejected", async ({
   await server.waitFor(/Invalid user nosuchuser from 127\.0\.0\.1/);
 });
 
-eachFlavor("auth: authorized_keys edits apply at once; a malformed line is a warning and others still work", async ({ ssh, server, ws }) => {
-  const good = await Deno.readTextFile(ws.authorizedKeys);
-  await Deno.writeTextFile(ws.authorizedKeys, "ssh-ed25519 not-base64!!\n" + good);
-  const r = await run("ssh", [...ssh("ed25519"), "true"]);
-  assertEquals(r.code, 0, r.stderr);
-  await server.waitFor(new RegExp(`${ws.authorizedKeys.replaceAll("/", "\\/")}:1: `));
-  await Deno.writeTextFile(ws.authorizedKeys, "# nobody\n");
-  const r2 = await run("ssh", [...ssh("ed25519"), "true"]);
-  assertEquals(r2.code, 255);
-});
+eachFlavor(
+  "auth: authorized_keys edits apply at once; a malformed line is a warning and others still work",
+  async ({ ssh, server, ws }) => {
+    const good = await Deno.readTextFile(ws.authorizedKeys);
+    await Deno.writeTextFile(ws.authorizedKeys, "ssh-ed25519 not-base64!!\n" + good);
+    const r = await run("ssh", [...ssh("ed25519"), "true"]);
+    assertEquals(r.code, 0, r.stderr);
+    await server.waitFor(new RegExp(`${ws.authorizedKeys.replaceAll("/", "\\/")}:1: `));
+    await Deno.writeTextFile(ws.authorizedKeys, "# nobody\n");
+    const r2 = await run("ssh", [...ssh("ed25519"), "true"]);
+    assertEquals(r2.code, 255);
+  },
+);

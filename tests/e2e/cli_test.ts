@@ -4,13 +4,14 @@
  * flags, bad key files and ports in use.
  */
 import { assert, assertEquals } from "../_helpers/assert.ts";
-import { flavors, freePort, ROOT, serverCommand, ensureBinary, workspace } from "./_harness.ts";
+import { ensureBinary, flavors, freePort, ROOT, serverCommand, workspace } from "./_harness.ts";
 import { join } from "node:path";
 
 async function tsshd(flavor: "deno" | "bun" | "binary", args: string[], ms = 15000) {
   if (flavor === "binary") await ensureBinary();
   const { cmd, args: full } = serverCommand(flavor, args);
-  const child = new Deno.Command(cmd, { args: full, cwd: ROOT, stdout: "piped", stderr: "piped", stdin: "null" }).spawn();
+  const child = new Deno.Command(cmd, { args: full, cwd: ROOT, stdout: "piped", stderr: "piped", stdin: "null" })
+    .spawn();
   const timer = setTimeout(() => child.kill("SIGKILL"), ms);
   const out = await child.output();
   clearTimeout(timer);
@@ -53,7 +54,16 @@ for (const flavor of flavors()) {
       const ws = await workspace();
       const key = join(ws.dir, "sub", "new_host_key");
       const port = freePort();
-      const { cmd, args } = serverCommand(flavor, ["-p", String(port), "-b", "127.0.0.1", "-k", key, "-a", ws.authorizedKeys]);
+      const { cmd, args } = serverCommand(flavor, [
+        "-p",
+        String(port),
+        "-b",
+        "127.0.0.1",
+        "-k",
+        key,
+        "-a",
+        ws.authorizedKeys,
+      ]);
       if (flavor === "binary") await ensureBinary();
       const child = new Deno.Command(cmd, { args, cwd: ROOT, stdout: "piped", stderr: "piped" }).spawn();
       try {
@@ -108,7 +118,16 @@ for (const flavor of flavors()) {
         const busy = Deno.listen({ hostname: "127.0.0.1", port: 0 });
         const busyPort = (busy.addr as Deno.NetAddr).port;
         try {
-          const b = await tsshd(flavor, ["-p", String(busyPort), "-b", "127.0.0.1", "-a", ws.authorizedKeys, "-k", ws.hostKey]);
+          const b = await tsshd(flavor, [
+            "-p",
+            String(busyPort),
+            "-b",
+            "127.0.0.1",
+            "-a",
+            ws.authorizedKeys,
+            "-k",
+            ws.hostKey,
+          ]);
           assertEquals(b.code, 1);
           assert(oneLine(b.stderr).includes(`127.0.0.1:${busyPort}`) || b.stderr.includes(String(busyPort)), b.stderr);
           assert(/in use/i.test(b.stderr), b.stderr);

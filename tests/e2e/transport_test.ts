@@ -15,9 +15,15 @@ eachFlavor("transport: default algorithms, strict KEX and server-sig-algs", asyn
   assert(e.includes("kex: server->client cipher: chacha20-poly1305@openssh.com"), e);
   assert(e.includes("kex: client->server cipher: chacha20-poly1305@openssh.com"), e);
   assert(/will use strict KEX ordering/.test(e), "strict KEX not negotiated");
-  assert(/peer server KEXINIT proposal[\s\S]*?KEX algorithms: [^\n]*curve25519-sha256@libssh\.org/.test(e), "libssh alias not offered");
+  assert(
+    /peer server KEXINIT proposal[\s\S]*?KEX algorithms: [^\n]*curve25519-sha256@libssh\.org/.test(e),
+    "libssh alias not offered",
+  );
   const sigAlgs = /server-sig-algs=<([^>]*)>/.exec(e)?.[1];
-  assertEquals(sigAlgs, "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256");
+  assertEquals(
+    sigAlgs,
+    "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256",
+  );
 });
 
 eachFlavor("transport: aes128-gcm and aes256-gcm when asked with -c", async ({ ssh }) => {
@@ -31,7 +37,15 @@ eachFlavor("transport: aes128-gcm and aes256-gcm when asked with -c", async ({ s
 });
 
 eachFlavor("transport: keepalive@openssh.com gets REQUEST_FAILURE and the session goes on", async ({ ssh }) => {
-  const r = await run("ssh", ["-vvv", "-o", "ServerAliveInterval=1", "-o", "ServerAliveCountMax=2", ...ssh(), "sleep 4; echo alive"]);
+  const r = await run("ssh", [
+    "-vvv",
+    "-o",
+    "ServerAliveInterval=1",
+    "-o",
+    "ServerAliveCountMax=2",
+    ...ssh(),
+    "sleep 4; echo alive",
+  ]);
   assertEquals(r.code, 0, r.stderr);
   assertEquals(r.text, "alive\n");
   // type 82 = SSH_MSG_REQUEST_FAILURE, the answer to each keepalive@openssh.com

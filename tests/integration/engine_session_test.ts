@@ -26,7 +26,11 @@ function keyOps(extra: Partial<ServerOps> = {}): ServerOps & { calls: string[] }
   };
 }
 
-function exec(client: Client, cmd: string, input?: Uint8Array): Promise<{ out: Uint8Array; err: string; code: number | null; signal?: string }> {
+function exec(
+  client: Client,
+  cmd: string,
+  input?: Uint8Array,
+): Promise<{ out: Uint8Array; err: string; code: number | null; signal?: string }> {
   return new Promise((resolve, rejectP) => {
     client.exec(cmd, (e: Error | undefined, ch: ClientChannel) => {
       if (e) return rejectP(e);
@@ -87,7 +91,9 @@ Deno.test("publickey auth asks the ops twice and exec reports stdout, stderr, ex
     assertEquals(r.err, "err\n");
     assertEquals(r.code, 7);
     assert(ops.calls.includes("publickey:true"), `calls: ${ops.calls}`);
-    assert(f.log.lines.some((l) => /Accepted publickey for u from 127\.0\.0\.1 port 50000 ssh2: ED25519 SHA256:/.test(l)));
+    assert(
+      f.log.lines.some((l) => /Accepted publickey for u from 127\.0\.0\.1 port 50000 ssh2: ED25519 SHA256:/.test(l)),
+    );
   } finally {
     await f.close();
   }

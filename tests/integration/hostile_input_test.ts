@@ -63,7 +63,9 @@ const clientKexInit = (strict: boolean) =>
     firstKexPacketFollows: false,
   });
 
-async function run(send: (c: ByteStream, w: PacketWriter) => Promise<void>): Promise<{ reason?: number; lines: string[] }> {
+async function run(
+  send: (c: ByteStream, w: PacketWriter) => Promise<void>,
+): Promise<{ reason?: number; lines: string[] }> {
   const lines: string[] = [];
   const server = newServer(lines);
   const [a, b] = memoryPair();

@@ -91,7 +91,18 @@ Deno.test("exchange hash covers every input in order", () => {
     return new Uint8Array([0, 0, 0, x.length, ...x]);
   };
   const h = createHash("sha256");
-  for (const part of [str("SSH-2.0-c"), str("SSH-2.0-s"), str(input.clientKexInit), str(input.serverKexInit), str(input.hostKeyBlob), input.clientValue, input.serverValue, input.sharedSecret]) h.update(part);
+  for (
+    const part of [
+      str("SSH-2.0-c"),
+      str("SSH-2.0-s"),
+      str(input.clientKexInit),
+      str(input.serverKexInit),
+      str(input.hostKeyBlob),
+      input.clientValue,
+      input.serverValue,
+      input.sharedSecret,
+    ]
+  ) h.update(part);
   assertEquals([...exchangeHash(p, "sha256", input)], [...new Uint8Array(h.digest())]);
   const changed = exchangeHash(p, "sha256", { ...input, serverVersion: "SSH-2.0-t" });
   assert(changed[0] !== exchangeHash(p, "sha256", input)[0] || changed[1] !== exchangeHash(p, "sha256", input)[1]);

@@ -19,13 +19,20 @@ Deno.test("version: pre-banner lines are skipped; CRLF and bare LF both end the 
 });
 
 Deno.test("version: SSH-1.5, over-long lines and endless pre-banner are refused", () => {
-  const e = assertThrows(() => new VersionParser().feed(enc.encode("SSH-1.5-old\r\n")), DisconnectError) as DisconnectError;
+  const e = assertThrows(
+    () => new VersionParser().feed(enc.encode("SSH-1.5-old\r\n")),
+    DisconnectError,
+  ) as DisconnectError;
   assertEquals(e.reason, DISCONNECT.PROTOCOL_VERSION_NOT_SUPPORTED);
   assertThrows(() => new VersionParser().feed(enc.encode("x".repeat(300))), DisconnectError, "too long");
   const p = new VersionParser();
-  assertThrows(() => {
-    for (let i = 0; i < 2000; i++) p.feed(enc.encode("junk\r\n"));
-  }, DisconnectError, "too many lines");
+  assertThrows(
+    () => {
+      for (let i = 0; i < 2000; i++) p.feed(enc.encode("junk\r\n"));
+    },
+    DisconnectError,
+    "too many lines",
+  );
   assertEquals(new VersionParser().feed(enc.encode("SSH-1.99-compat\r\n"))?.version, "SSH-1.99-compat");
 });
 

@@ -45,9 +45,22 @@ export interface CryptoProvider {
   ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
 
   /** ECDSA verify; `q` is the uncompressed point, `r`/`s` big-endian unsigned. */
-  ecdsaVerify(curve: NistCurve, hash: HashName, q: Uint8Array, message: Uint8Array, r: Uint8Array, s: Uint8Array): boolean;
+  ecdsaVerify(
+    curve: NistCurve,
+    hash: HashName,
+    q: Uint8Array,
+    message: Uint8Array,
+    r: Uint8Array,
+    s: Uint8Array,
+  ): boolean;
   /** ECDSA sign with private scalar `d`; returns `r`,`s` big-endian unsigned. */
-  ecdsaSign(curve: NistCurve, hash: HashName, d: Uint8Array, q: Uint8Array, message: Uint8Array): { r: Uint8Array; s: Uint8Array };
+  ecdsaSign(
+    curve: NistCurve,
+    hash: HashName,
+    d: Uint8Array,
+    q: Uint8Array,
+    message: Uint8Array,
+  ): { r: Uint8Array; s: Uint8Array };
   /** RSASSA-PKCS1-v1_5 verify; `n`, `e` big-endian unsigned. */
   rsaVerify(hash: HashName, n: Uint8Array, e: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
   /** RSASSA-PKCS1-v1_5 sign with a private key given as its components (big-endian unsigned). */

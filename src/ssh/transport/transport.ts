@@ -19,7 +19,14 @@ import { SshReader, SshWriter } from "../wire.ts";
 import { VersionParser } from "./version.ts";
 import { PacketReader } from "./packet_reader.ts";
 import { PacketWriter } from "./packet_writer.ts";
-import { decodeKexInit, encodeKexInit, guessWasWrong, type KexInitLists, negotiate, type Negotiated } from "./kexinit.ts";
+import {
+  decodeKexInit,
+  encodeKexInit,
+  guessWasWrong,
+  type KexInitLists,
+  negotiate,
+  type Negotiated,
+} from "./kexinit.ts";
 import { kexMethod } from "../crypto/kex/registry.ts";
 import { deriveKey, exchangeHash } from "./key_derivation.ts";
 import { findCipher } from "../crypto/ciphers.ts";
@@ -221,7 +228,7 @@ export class Transport {
         }
         await this.stream.write(chunk);
         this.outBytes -= chunk.length;
-        if (this.outBytes < this.highWater) for (const w of this.drainWaiters.splice(0)) w();
+        if (this.outBytes < this.highWater) { for (const w of this.drainWaiters.splice(0)) w(); }
       }
     } catch (e) {
       this.writeError = e;
