@@ -10,64 +10,66 @@
  *
  * @example
  * ```ts
- * const fd = libc().posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+ * const fd = libc().posix_openpt(Sys.O_RDWR | Sys.O_NOCTTY | Sys.O_CLOEXEC);
  * if (fd < 0) throw LibcError.fromErrno("posix_openpt");
  * ```
  * @module
  */
 
-/** `open(2)` flags (x86_64 Linux). */
-export const O_RDONLY = 0;
-/** Open for reading and writing. */
-export const O_RDWR = 2;
-/** Do not make the terminal the controlling terminal of the caller. */
-export const O_NOCTTY = 0o400;
-/** Non-blocking I/O. */
-export const O_NONBLOCK = 0o4000;
-/** Fail unless the path is a directory. */
-export const O_DIRECTORY = 0o200000;
-/** Close on exec. */
-export const O_CLOEXEC = 0o2000000;
+/**
+ * Flag and request values of x86_64 Linux / glibc used by the PTY code.
+ *
+ * @example
+ * ```ts
+ * libc().posix_openpt(Sys.O_RDWR | Sys.O_NOCTTY | Sys.O_CLOEXEC);
+ * ```
+ */
+export const Sys = {
+  // open(2)
+  O_RDONLY: 0,
+  O_RDWR: 2,
+  /** Do not make the terminal the controlling terminal of the caller. */
+  O_NOCTTY: 0o400,
+  O_NONBLOCK: 0o4000,
+  O_DIRECTORY: 0o200000,
+  O_CLOEXEC: 0o2000000,
+  // fcntl(2)
+  F_GETFL: 3,
+  F_SETFL: 4,
+  // ioctl(2) on a tty: set the window size (`struct winsize`).
+  TIOCSWINSZ: 0x5414n,
+  /** tcsetattr(3): apply now. */
+  TCSANOW: 0,
+  // eventfd(2)
+  EFD_NONBLOCK: 0o4000,
+  EFD_CLOEXEC: 0o2000000,
+  // waitpid(2)
+  WNOHANG: 1,
+  // access(2)
+  F_OK: 0,
+  X_OK: 1,
+  // poll(2); ERR, HUP and NVAL are reported in revents only.
+  POLLIN: 0x001,
+  POLLOUT: 0x004,
+  POLLERR: 0x008,
+  /** The other side of the pty is closed. */
+  POLLHUP: 0x010,
+  POLLNVAL: 0x020,
+  // posix_spawnattr_setflags(3)
+  POSIX_SPAWN_SETSIGDEF: 0x04,
+  POSIX_SPAWN_SETSIGMASK: 0x08,
+  /** setsid() in the child, before the file actions. */
+  POSIX_SPAWN_SETSID: 0x80,
+} as const;
 
-/** `fcntl(2)` commands. */
-export const F_GETFL = 3;
-/** Set the file status flags. */
-export const F_SETFL = 4;
-
-/** `ioctl(2)` request: set the window size (`struct winsize`). */
-export const TIOCSWINSZ = 0x5414n;
-/** `tcsetattr` action: apply now. */
-export const TCSANOW = 0;
-
-/** `eventfd(2)` flags. */
-export const EFD_NONBLOCK = 0o4000;
-/** Close the eventfd on exec. */
-export const EFD_CLOEXEC = 0o2000000;
-
-/** `waitpid(2)` option: do not block. */
-export const WNOHANG = 1;
-/** `access(2)` mode: executable. */
-export const X_OK = 1;
-
-/** `poll(2)` event bits. */
-export const POLLIN = 0x001;
-/** Writing will not block. */
-export const POLLOUT = 0x004;
-/** Error condition (revents only). */
-export const POLLERR = 0x008;
-/** Hang up: the other side of the pty is closed (revents only). */
-export const POLLHUP = 0x010;
-/** The fd is not open (revents only). */
-export const POLLNVAL = 0x020;
-
-/** `posix_spawnattr_setflags` bits. */
-export const POSIX_SPAWN_SETSIGDEF = 0x04;
-/** Set the signal mask of the child. */
-export const POSIX_SPAWN_SETSIGMASK = 0x08;
-/** Run `setsid()` in the child (before the file actions). */
-export const POSIX_SPAWN_SETSID = 0x80;
-
-/** errno values used by the PTY code (x86_64 Linux). */
+/**
+ * errno values used by the PTY code (x86_64 Linux).
+ *
+ * @example
+ * ```ts
+ * if (errno() === Errno.EAGAIN) waitForPoll();
+ * ```
+ */
 export const Errno = {
   ENOENT: 2,
   ESRCH: 3,
@@ -82,6 +84,7 @@ export const Errno = {
   ENOTDIR: 20,
   EISDIR: 21,
   EINVAL: 22,
+  ENFILE: 23,
   EMFILE: 24,
   ENOSPC: 28,
 } as const;
@@ -105,13 +108,14 @@ export function errnoName(errno: number): string {
  *
  * @example
  * ```ts
- * try { spawnPtyDeno(opts); } catch (e) { if (e instanceof LibcError && e.code === "ENOENT") notFound(); }
+ * try { openPtyMaster(opts); } catch (e) { if (e instanceof LibcError && e.code === "EMFILE") tooManyFiles(); }
  * ```
  */
 export class LibcError extends Error {
   /** The symbolic errno name, e.g. `"ENOENT"`. */
   readonly code: string;
 
+  /** Names the failed call; the message adds the errno name. */
   constructor(
     /** The libc function (and context) that failed. */
     readonly call: string,
@@ -147,6 +151,7 @@ export class LibcError extends Error {
  * ```
  */
 export class UnsupportedPlatformError extends Error {
+  /** `platform` is `<arch>-<os>` as Deno reports them. */
   constructor(readonly platform: string) {
     super(`the Deno FFI PTY supports x86_64 Linux with glibc only, not ${platform}`);
     this.name = "UnsupportedPlatformError";
@@ -193,7 +198,15 @@ const SYMBOLS = {
   __errno_location: { parameters: [], result: "pointer" },
 } as const satisfies Deno.ForeignLibraryInterface;
 
-/** The bound glibc functions (see the module doc for the layout assumptions). */
+/**
+ * The bound glibc functions (see the module doc for the layout assumptions).
+ *
+ * @example
+ * ```ts
+ * const lib: Libc = libc();
+ * lib.close(fd);
+ * ```
+ */
 export type Libc = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
 
 let lib: Libc | undefined;
@@ -243,7 +256,7 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts
- * libc().access(cString("/bin/sh"), X_OK);
+ * libc().access(cString("/bin/sh"), Sys.X_OK);
  * ```
  */
 export function cString(text: string): Uint8Array {

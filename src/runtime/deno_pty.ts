@@ -24,12 +24,14 @@
  */
 import type { ChildProcess, PtySpawnOptions } from "./types.ts";
 import { libc } from "./deno_libc.ts";
+import { toSpawnError } from "./node_common.ts";
 import { ptyHub } from "./deno_pty_hub.ts";
-import { openPtyMaster } from "./deno_pty_open.ts";
+import { openPtyMaster, type PtyMaster } from "./deno_pty_open.ts";
 import { PtySession } from "./deno_pty_session.ts";
 import { resolveExecutable, spawnOnSlave } from "./deno_pty_spawn.ts";
 
 export { LibcError, UnsupportedPlatformError } from "./deno_libc.ts";
+export { SpawnError } from "./node_common.ts";
 export { PtyClosedError } from "./deno_pty_session.ts";
 
 /**
@@ -37,8 +39,10 @@ export { PtyClosedError } from "./deno_pty_session.ts";
  * a new pty as a session leader with the pty as its controlling terminal.
  * argv[0] is `opts.argv0 ?? opts.file`; the environment is exactly
  * `opts.env`; all signals start at their default disposition, unblocked.
- * Throws {@link LibcError} (e.g. `code === "ENOENT"`) if the pty cannot be
- * opened or the program cannot be started in `opts.cwd`.
+ * Throws `SpawnError` (`code` `ENOENT`, `EACCES` or `OTHER`; the
+ * {@link LibcError} with the exact errno as its `cause`) if the pty cannot be
+ * opened or the program cannot be started in `opts.cwd` (a string with a
+ * NUL character gives `OTHER` with a `TypeError` cause).
  *
  * @example
  * ```ts
@@ -48,17 +52,18 @@ export { PtyClosedError } from "./deno_pty_session.ts";
  * ```
  */
 export function spawnPtyDeno(opts: PtySpawnOptions): ChildProcess {
-  const path = resolveExecutable(opts.file, opts.env, opts.cwd);
-  const argv = [opts.argv0 ?? opts.file, ...opts.args];
-  const master = openPtyMaster(opts);
-  let pid: number;
+  let master: PtyMaster | undefined;
   try {
-    pid = spawnOnSlave({ path, argv, env: opts.env, cwd: opts.cwd, slavePath: master.slavePath });
-  } catch (e) {
-    libc().close(master.fd);
-    throw e;
+    const path = resolveExecutable(opts.file, opts.env, opts.cwd);
+    const argv = [opts.argv0 ?? opts.file, ...opts.args];
+    master = openPtyMaster(opts);
+    const env = opts.ttyEnv ? { ...opts.env, [opts.ttyEnv]: master.slavePath } : opts.env;
+    const pid = spawnOnSlave({ path, argv, env, cwd: opts.cwd, slavePath: master.slavePath });
+    return new PtySession(ptyHub(), pid, master.fd, master.slavePath);
+  } catch (error) {
+    if (master) libc().close(master.fd);
+    throw toSpawnError(error, opts.file, opts.cwd);
   }
-  return new PtySession(ptyHub(), pid, master.fd, master.slavePath);
 }
 
 /**

@@ -23,19 +23,16 @@
  * ```
  * @module
  */
-import {
-  EFD_CLOEXEC,
-  EFD_NONBLOCK,
-  errno,
-  Errno,
-  libc,
-  LibcError,
-  nativeBuffer,
-  POLLIN,
-  WNOHANG,
-} from "./deno_libc.ts";
+import { Errno, errno, libc, LibcError, nativeBuffer, Sys } from "./deno_libc.ts";
 
-/** A pty master as the hub sees it. */
+/**
+ * A pty master as the hub sees it.
+ *
+ * @example
+ * ```ts
+ * const pty: PolledPty = { fd, interest: () => POLLIN, service: (revents) => drain(revents) };
+ * ```
+ */
 export interface PolledPty {
   /** The master fd, or -1 once closed. */
   readonly fd: number;
@@ -45,7 +42,14 @@ export interface PolledPty {
   service(revents: number): void;
 }
 
-/** Called once with the raw wait status, or `null` if someone else reaped the child (ECHILD). */
+/**
+ * Called once with the raw wait status, or `null` if someone else reaped the child (ECHILD).
+ *
+ * @example
+ * ```ts
+ * const onExit: ExitCallback = (status) => console.log(status === null ? "lost" : decodeWaitStatus(status));
+ * ```
+ */
 export type ExitCallback = (status: number | null) => void;
 
 const POLLFD_SIZE = 8;
@@ -54,7 +58,15 @@ const REAP_INTERVAL_MS = 1000;
 /** Consecutive failed polls (EINTR) after which the loop pauses briefly instead of spinning. */
 const POLL_FAILURES_BEFORE_BACKOFF = 8;
 
-/** One poll loop and one SIGCHLD listener for all PTY sessions of this isolate. */
+/**
+ * One poll loop and one SIGCHLD listener for all PTY sessions of this isolate.
+ *
+ * @example
+ * ```ts
+ * const hub = new PtyHub(); // normally the shared ptyHub()
+ * hub.watch(session);
+ * ```
+ */
 export class PtyHub {
   #ptys = new Set<PolledPty>();
   #children = new Map<number, ExitCallback>();
@@ -74,11 +86,6 @@ export class PtyHub {
   #onSigchld = (): void => {
     for (const pid of [...this.#children.keys()]) this.reap(pid);
   };
-
-  /** Number of sessions being polled. */
-  get size(): number {
-    return this.#ptys.size;
-  }
 
   /**
    * Starts polling a master (starting the loop if it was idle).
@@ -155,7 +162,7 @@ export class PtyHub {
     if (!onExit) return true;
     let status: number | null = null;
     for (;;) {
-      const rc = libc().waitpid(pid, this.#status, WNOHANG);
+      const rc = libc().waitpid(pid, this.#status, Sys.WNOHANG);
       if (rc === 0) return false;
       if (rc === pid) {
         status = this.#status[0];
@@ -188,7 +195,7 @@ export class PtyHub {
   /** Opens the eventfd and starts the loop if it is not running (the loop runs after this task). */
   #start(): void {
     if (this.#efd < 0) {
-      this.#efd = libc().eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+      this.#efd = libc().eventfd(0, Sys.EFD_CLOEXEC | Sys.EFD_NONBLOCK);
       if (this.#efd < 0) throw LibcError.fromErrno("eventfd");
     }
     if (!this.#running) {
@@ -207,7 +214,7 @@ export class PtyHub {
       this.#listening = false;
       this.interestChanged(); // the loop may now be done
     }
-    if (this.#isIdle()) for (const resolve of this.#idleWaiters.splice(0)) resolve();
+    if (this.#isIdle()) { for (const resolve of this.#idleWaiters.splice(0)) resolve(); }
   }
 
   async #loop(): Promise<void> {
@@ -253,7 +260,7 @@ export class PtyHub {
     }
     const v = this.#view;
     v.setInt32(0, this.#efd, true);
-    v.setInt16(4, POLLIN, true);
+    v.setInt16(4, Sys.POLLIN, true);
     v.setInt16(6, 0, true);
     this.#order.length = count;
     this.#order[0] = null;

@@ -9,32 +9,40 @@
  * ```
  * @module
  */
-import {
-  F_GETFL,
-  F_SETFL,
-  libc,
-  LibcError,
-  nativeBuffer,
-  O_CLOEXEC,
-  O_NOCTTY,
-  O_NONBLOCK,
-  O_RDWR,
-  TCSANOW,
-  TIOCSWINSZ,
-} from "./deno_libc.ts";
+import { libc, LibcError, nativeBuffer, Sys } from "./deno_libc.ts";
 import { applyTerminalModes, TERMIOS_SIZE } from "./deno_pty_termios.ts";
 
-/** A freshly opened pty: the master fd (non-blocking, close-on-exec) and the slave's path. */
+/**
+ * A freshly opened pty: the master fd (non-blocking, close-on-exec) and the slave's path.
+ *
+ * @example
+ * ```ts
+ * const pty: PtyMaster = { fd: 12, slavePath: "/dev/pts/3" };
+ * ```
+ */
 export interface PtyMaster {
+  /** The master fd. */
   fd: number;
+  /** `/dev/pts/N`. */
   slavePath: string;
 }
 
-/** Size and modes to give a new pty. */
+/**
+ * Size and modes to give a new pty.
+ *
+ * @example
+ * ```ts
+ * const opts: PtyOpenOptions = { cols: 80, rows: 24, modes: new Map([[53, 0]]) };
+ * ```
+ */
 export interface PtyOpenOptions {
+  /** Width in characters. */
   cols: number;
+  /** Height in characters. */
   rows: number;
+  /** Width in pixels (0 or absent: unknown). */
   widthPx?: number;
+  /** Height in pixels (0 or absent: unknown). */
   heightPx?: number;
   /** RFC 4254 §8 opcode → value. */
   modes?: ReadonlyMap<number, number>;
@@ -64,7 +72,7 @@ export function setWindowSize(fd: number, cols: number, rows: number, widthPx?: 
   winsizeView.setUint16(2, clampU16(cols), true);
   winsizeView.setUint16(4, clampU16(widthPx), true);
   winsizeView.setUint16(6, clampU16(heightPx), true);
-  if (libc().ioctl(fd, TIOCSWINSZ, winsize) !== 0) throw LibcError.fromErrno("ioctl(TIOCSWINSZ)");
+  if (libc().ioctl(fd, Sys.TIOCSWINSZ, winsize) !== 0) throw LibcError.fromErrno("ioctl(TIOCSWINSZ)");
 }
 
 /**
@@ -86,7 +94,7 @@ export function setTerminalModes(fd: number, modes: ReadonlyMap<number, number>)
   if (speeds.ospeed !== null && lib.cfsetospeed(termios, speeds.ospeed) !== 0) {
     throw LibcError.fromErrno("cfsetospeed");
   }
-  if (lib.tcsetattr(fd, TCSANOW, termios) !== 0) throw LibcError.fromErrno("tcsetattr");
+  if (lib.tcsetattr(fd, Sys.TCSANOW, termios) !== 0) throw LibcError.fromErrno("tcsetattr");
 }
 
 /**
@@ -101,7 +109,7 @@ export function setTerminalModes(fd: number, modes: ReadonlyMap<number, number>)
  */
 export function openPtyMaster(opts: PtyOpenOptions): PtyMaster {
   const lib = libc();
-  const fd = lib.posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  const fd = lib.posix_openpt(Sys.O_RDWR | Sys.O_NOCTTY | Sys.O_CLOEXEC);
   if (fd < 0) throw LibcError.fromErrno("posix_openpt");
   try {
     if (lib.grantpt(fd) !== 0) throw LibcError.fromErrno("grantpt");
@@ -112,8 +120,10 @@ export function openPtyMaster(opts: PtyOpenOptions): PtyMaster {
     const slavePath = decoder.decode(name.subarray(0, name.indexOf(0)));
     setWindowSize(fd, opts.cols, opts.rows, opts.widthPx, opts.heightPx);
     if (opts.modes && opts.modes.size > 0) setTerminalModes(fd, opts.modes);
-    const flags = lib.fcntl(fd, F_GETFL, 0);
-    if (flags < 0 || lib.fcntl(fd, F_SETFL, flags | O_NONBLOCK) !== 0) throw LibcError.fromErrno("fcntl(O_NONBLOCK)");
+    const flags = lib.fcntl(fd, Sys.F_GETFL, 0);
+    if (flags < 0 || lib.fcntl(fd, Sys.F_SETFL, flags | Sys.O_NONBLOCK) !== 0) {
+      throw LibcError.fromErrno("fcntl(O_NONBLOCK)");
+    }
     return { fd, slavePath };
   } catch (e) {
     lib.close(fd);

@@ -4,12 +4,14 @@
  * The I/O is driven by the {@link PtyHub}, which polls the master.
  *
  * Output ends (`read()` → `null`) when reading the master fails with EIO
- * (every slave fd is closed), or — if something else still holds the slave
- * open after the child exited — at the first "no data" (EAGAIN) seen
- * {@link EXIT_DRAIN_GRACE_MS} after the exit. The kernel flushes pending
- * slave output before it answers EAGAIN, so all output the child wrote
- * before exiting is delivered first. The master fd is closed at that point,
- * whether or not the consumer has read everything.
+ * (every slave fd is closed), or `PTY_LIMITS.exitGraceMs` after the child
+ * exited, with a final drain of the master until "no data" (EAGAIN) — for
+ * when something else (a background job) still holds the slave open. The
+ * kernel flushes pending slave output before it answers EAGAIN, so all
+ * output the child wrote before exiting is kept. The master fd is closed at
+ * that point, whether or not the consumer has read everything yet: what is
+ * buffered stays readable, so a consumer that stopped reading does not pin
+ * the fd (or the poll loop) once the child is gone.
  *
  * @example
  * ```ts
@@ -20,18 +22,33 @@
  * @module
  */
 import type { ChildProcess, ExitInfo } from "./types.ts";
-import { errno, Errno, libc, LibcError, nativeBuffer, POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT } from "./deno_libc.ts";
+import { Errno, errno, libc, LibcError, nativeBuffer, Sys } from "./deno_libc.ts";
 import type { PolledPty, PtyHub } from "./deno_pty_hub.ts";
 import { setWindowSize } from "./deno_pty_open.ts";
 import { signalNumber } from "./deno_pty_signals.ts";
 import { decodeWaitStatus } from "./deno_pty_wait_status.ts";
 
-/** Largest chunk `read()` returns (one drain of the master per poll wake-up). */
-export const READ_CHUNK = 64 * 1024;
-/** Output buffered for a consumer that is not reading, after which the master is no longer read. */
-export const OUTPUT_LIMIT = 64 * 1024;
-/** How long output may still arrive from other holders of the slave after the child exited. */
-export const EXIT_DRAIN_GRACE_MS = 100;
+/**
+ * The buffering bounds of a PTY session.
+ *
+ * @example
+ * ```ts
+ * const biggestRead = PTY_LIMITS.readChunk; // 65536
+ * ```
+ */
+export const PTY_LIMITS = {
+  /** Largest chunk `read()` returns (one drain of the master per poll wake-up). */
+  readChunk: 64 * 1024,
+  /** Output buffered for a consumer that is not reading, after which the master is no longer read. */
+  output: 64 * 1024,
+  /** How long output may still arrive from other holders of the slave after the child exited. */
+  exitGraceMs: 100,
+  /** Most output read after the grace period before the master is closed regardless (others may keep writing). */
+  finalDrain: 1024 * 1024,
+} as const;
+
+const READ_CHUNK = PTY_LIMITS.readChunk;
+const OUTPUT_LIMIT = PTY_LIMITS.output;
 
 /** Reported when the child was reaped by someone else (`waitpid(-1)` elsewhere) so its status is lost. */
 const UNKNOWN_EXIT: ExitInfo = { code: 255, signal: null, coreDumped: false };
@@ -49,6 +66,7 @@ const scratch = nativeBuffer(READ_CHUNK);
  * ```
  */
 export class PtyClosedError extends Error {
+  /** The cause, if any, is the failed write's {@link LibcError}. */
   constructor(message = "the pty is closed", options?: ErrorOptions) {
     super(message, options);
     this.name = "PtyClosedError";
@@ -62,15 +80,25 @@ interface PendingWrite {
   reject: (e: Error) => void;
 }
 
-/** A child running on a pty master that a {@link PtyHub} polls. */
+/**
+ * A child running on a pty master that a {@link PtyHub} polls.
+ *
+ * @example
+ * ```ts
+ * const child = new PtySession(ptyHub(), pid, master.fd, master.slavePath);
+ * child.resize(120, 40);
+ * ```
+ */
 export class PtySession implements ChildProcess, PolledPty {
+  /** The child's process id. */
   readonly pid: number;
+  /** The slave device, e.g. `/dev/pts/3`. */
   readonly ttyPath: string;
+  /** Resolves once the child has exited and been reaped. */
   readonly exited: Promise<ExitInfo>;
   #hub: PtyHub;
   #fd: number;
   #chunks: Uint8Array[] = [];
-  #head = 0;
   #buffered = 0;
   #readers: ((chunk: Uint8Array | null) => void)[] = [];
   #writes: PendingWrite[] = [];
@@ -97,13 +125,8 @@ export class PtySession implements ChildProcess, PolledPty {
 
   /** Next output chunk (owned by the caller), or `null` once output has ended. */
   read(): Promise<Uint8Array | null> {
-    if (this.#head < this.#chunks.length) {
-      const chunk = this.#chunks[this.#head];
-      this.#chunks[this.#head++] = scratch.subarray(0, 0);
-      if (this.#head === this.#chunks.length) {
-        this.#chunks.length = 0;
-        this.#head = 0;
-      }
+    const chunk = this.#chunks.shift(); // a short queue: about OUTPUT_LIMIT bytes at most (finalDrain after exit)
+    if (chunk) {
       const wasPaused = this.#buffered >= OUTPUT_LIMIT;
       this.#buffered -= chunk.length;
       if (wasPaused && this.#buffered < OUTPUT_LIMIT && this.#fd >= 0) {
@@ -147,50 +170,72 @@ export class PtySession implements ChildProcess, PolledPty {
     if (this.#fd >= 0) setWindowSize(this.#fd, cols, rows, widthPx, heightPx);
   }
 
-  /** Sends a signal by name (`"INT"`, `"TERM"`…); unknown names and exited children are ignored. */
+  /**
+   * Sends a signal by name without `SIG` (`"INT"`, `"TERM"`…) to the child.
+   * Throws a `TypeError` for an unknown name; does nothing once the child was reaped.
+   */
   kill(signal: string): void {
     const signo = signalNumber(signal);
-    if (signo === null || this.#exit !== null) return;
+    if (signo === null) throw new TypeError(`unknown signal name "${signal}" (expected e.g. "TERM", "INT", "KILL")`);
+    if (this.#exit !== null) return;
     libc().kill(this.pid, signo); // ESRCH (exited, not yet reaped) is fine to ignore
   }
 
   /** @internal The poll events this session wants now. */
   interest(): number {
     if (this.#fd < 0) return 0;
-    return (this.#buffered < OUTPUT_LIMIT ? POLLIN : 0) | (this.#writes.length > 0 ? POLLOUT : 0);
+    return (this.#buffered < OUTPUT_LIMIT ? Sys.POLLIN : 0) | (this.#writes.length > 0 ? Sys.POLLOUT : 0);
   }
 
   /** @internal Handles what poll reported for the master. */
   service(revents: number): void {
-    if (revents & POLLNVAL) {
+    if (revents & Sys.POLLNVAL) {
       this.#end();
       return;
     }
-    if (this.#writes.length > 0 && revents & (POLLOUT | POLLHUP | POLLERR)) this.#flush();
-    if (this.#fd >= 0 && this.#buffered < OUTPUT_LIMIT && revents & (POLLIN | POLLHUP | POLLERR)) this.#pump();
+    if (this.#writes.length > 0 && revents & (Sys.POLLOUT | Sys.POLLHUP | Sys.POLLERR)) this.#flush();
+    if (this.#fd >= 0 && this.#buffered < OUTPUT_LIMIT && revents & (Sys.POLLIN | Sys.POLLHUP | Sys.POLLERR)) {
+      this.#pump();
+    }
   }
 
-  /** Reads the master into one chunk until EAGAIN, EIO or the buffer limit. */
+  /**
+   * Reads the master into one chunk until EAGAIN, EIO or the buffer limit.
+   * Once the child has exited and the grace period is over this is the final
+   * drain: it ignores the limit (the kernel holds well under
+   * `PTY_LIMITS.finalDrain` for a dead writer), reads until EAGAIN or EIO
+   * and then ends the output, so the master is closed even if nobody reads.
+   */
   #pump(): void {
     const lib = libc();
-    const budget = Math.min(READ_CHUNK, OUTPUT_LIMIT - this.#buffered);
-    let filled = 0;
-    let ended = false;
-    let drained = false;
-    while (filled < budget) {
-      const n = Number(lib.read(this.#fd, scratch.subarray(filled, budget), BigInt(budget - filled)));
-      if (n > 0) {
-        filled += n;
-        continue;
+    const final = this.#graceOver;
+    let total = 0;
+    for (;;) {
+      const budget = final ? READ_CHUNK : Math.min(READ_CHUNK, OUTPUT_LIMIT - this.#buffered);
+      if (budget <= 0) return;
+      let filled = 0;
+      let ended = false;
+      let drained = false;
+      while (filled < budget) {
+        const n = Number(lib.read(this.#fd, scratch.subarray(filled, budget), BigInt(budget - filled)));
+        if (n > 0) {
+          filled += n;
+          continue;
+        }
+        const e = n === 0 ? Errno.EIO : errno();
+        if (e === Errno.EINTR) continue;
+        if (e === Errno.EAGAIN) drained = true;
+        else ended = true; // EIO: every slave fd is closed. Anything else also ends this pty.
+        break;
       }
-      const e = n === 0 ? Errno.EIO : errno();
-      if (e === Errno.EINTR) continue;
-      if (e === Errno.EAGAIN) drained = true;
-      else ended = true; // EIO: every slave fd is closed. Anything else also ends this pty.
-      break;
+      if (filled > 0) this.#deliver(scratch.slice(0, filled));
+      total += filled;
+      if (ended || (final && (drained || total >= PTY_LIMITS.finalDrain))) {
+        this.#end();
+        return;
+      }
+      if (!final) return; // one chunk per poll wake-up; poll is level-triggered
     }
-    if (filled > 0) this.#deliver(scratch.slice(0, filled));
-    if (ended || (drained && this.#graceOver)) this.#end();
   }
 
   #deliver(chunk: Uint8Array): void {
@@ -258,7 +303,7 @@ export class PtySession implements ChildProcess, PolledPty {
     if (this.#fd < 0) return;
     this.#graceTimer = setTimeout(() => {
       this.#graceOver = true;
-      if (this.#fd >= 0 && this.#buffered < OUTPUT_LIMIT) this.#pump();
-    }, EXIT_DRAIN_GRACE_MS);
+      if (this.#fd >= 0) this.#pump();
+    }, PTY_LIMITS.exitGraceMs);
   }
 }

@@ -63,8 +63,7 @@ const RTMAX = 64;
  * ```
  */
 export function signalNumber(name: string): number | null {
-  const bare = name.startsWith("SIG") ? name.slice(3) : name;
-  return NUMBERS.get(bare) ?? null;
+  return NUMBERS.get(name.startsWith("SIG") ? name.slice(3) : name) ?? null;
 }
 
 /**

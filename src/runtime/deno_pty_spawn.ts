@@ -11,32 +11,23 @@
  * ```
  * @module
  */
-import {
-  cString,
-  Errno,
-  libc,
-  LibcError,
-  nativeBuffer,
-  O_CLOEXEC,
-  O_DIRECTORY,
-  O_RDONLY,
-  O_RDWR,
-  POSIX_SPAWN_SETSID,
-  POSIX_SPAWN_SETSIGDEF,
-  POSIX_SPAWN_SETSIGMASK,
-  X_OK,
-} from "./deno_libc.ts";
+import { cString, Errno, libc, LibcError, nativeBuffer, Sys } from "./deno_libc.ts";
 
 /** glibc's default search path when `PATH` is unset (`confstr(_CS_PATH)`). */
 const DEFAULT_PATH = "/bin:/usr/bin";
-/** `access(2)` mode: the file exists. */
-const F_OK = 0;
 /** Generous upper bounds of `posix_spawnattr_t` (336 B) and `posix_spawn_file_actions_t` (80 B). */
 const SPAWN_STRUCT_SIZE = 512;
 /** `sizeof(sigset_t)` in glibc. */
 const SIGSET_SIZE = 128;
 
-/** What {@link spawnOnSlave} runs. */
+/**
+ * What {@link spawnOnSlave} runs.
+ *
+ * @example
+ * ```ts
+ * const spec: SlaveSpawn = { path: "/bin/bash", argv: ["-bash"], env: { HOME: "/root" }, cwd: "/root", slavePath };
+ * ```
+ */
 export interface SlaveSpawn {
   /** Executable path (absolute, or relative to `cwd`). */
   path: string;
@@ -44,12 +35,14 @@ export interface SlaveSpawn {
   argv: readonly string[];
   /** The complete environment. */
   env: Readonly<Record<string, string>>;
+  /** Working directory of the child (`chdir` before exec). */
   cwd: string;
+  /** The pty slave to open as fds 0–2. */
   slavePath: string;
 }
 
 function isDirectory(path: Uint8Array): boolean {
-  const fd = libc().open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  const fd = libc().open(path, Sys.O_RDONLY | Sys.O_DIRECTORY | Sys.O_CLOEXEC, 0);
   if (fd < 0) return false;
   libc().close(fd);
   return true;
@@ -75,8 +68,8 @@ export function resolveExecutable(file: string, env: Readonly<Record<string, str
     const dir = entry === "" ? cwd : entry.startsWith("/") ? entry : `${cwd}/${entry}`;
     const candidate = `${dir.endsWith("/") ? dir : `${dir}/`}${file}`;
     const c = cString(candidate);
-    if (lib.access(c, X_OK) === 0 && !isDirectory(c)) return candidate;
-    if (!denied && lib.access(c, F_OK) === 0 && !isDirectory(c)) denied = true;
+    if (lib.access(c, Sys.X_OK) === 0 && !isDirectory(c)) return candidate;
+    if (!denied && lib.access(c, Sys.F_OK) === 0 && !isDirectory(c)) denied = true;
   }
   throw new LibcError(`resolve executable '${file}' in PATH`, denied ? Errno.EACCES : Errno.ENOENT);
 }
@@ -131,10 +124,10 @@ export function spawnOnSlave(spec: SlaveSpawn): number {
       lib.sigemptyset(noSignals);
       check("posix_spawnattr_setsigdefault", lib.posix_spawnattr_setsigdefault(attr, allSignals));
       check("posix_spawnattr_setsigmask", lib.posix_spawnattr_setsigmask(attr, noSignals));
-      const flags = POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
+      const flags = Sys.POSIX_SPAWN_SETSID | Sys.POSIX_SPAWN_SETSIGDEF | Sys.POSIX_SPAWN_SETSIGMASK;
       check("posix_spawnattr_setflags", lib.posix_spawnattr_setflags(attr, flags));
       // setsid() runs before the file actions, so opening the slave here makes it the controlling tty.
-      check("posix_spawn_file_actions_addopen", lib.posix_spawn_file_actions_addopen(actions, 0, slave, O_RDWR, 0));
+      check("posix_spawn_file_actions_addopen", lib.posix_spawn_file_actions_addopen(actions, 0, slave, Sys.O_RDWR, 0));
       check("posix_spawn_file_actions_adddup2", lib.posix_spawn_file_actions_adddup2(actions, 0, 1));
       check("posix_spawn_file_actions_adddup2", lib.posix_spawn_file_actions_adddup2(actions, 0, 2));
       check("posix_spawn_file_actions_addclosefrom_np", lib.posix_spawn_file_actions_addclosefrom_np(actions, 3));

@@ -17,10 +17,24 @@
  * @module
  */
 
-/** `sizeof(struct termios)` for glibc on x86_64. */
+/**
+ * `sizeof(struct termios)` for glibc on x86_64.
+ *
+ * @example
+ * ```ts
+ * const termios = new Uint8Array(TERMIOS_SIZE);
+ * ```
+ */
 export const TERMIOS_SIZE = 60;
 
-/** Byte offsets of the flag words in `struct termios`. */
+/**
+ * Byte offsets of the flag words and of `c_cc` in `struct termios`.
+ *
+ * @example
+ * ```ts
+ * new DataView(termios.buffer).getUint32(TermiosOffset.lflag, true) & 0o10; // ECHO
+ * ```
+ */
 export const TermiosOffset = { iflag: 0, oflag: 4, cflag: 8, lflag: 12, cc: 17 } as const;
 
 /** `_POSIX_VDISABLE` on Linux: a control character that is switched off. */
@@ -141,9 +155,18 @@ export function baudToSpeed(baud: number): number | null {
   return SPEEDS.get(baud) ?? null;
 }
 
-/** Input and output speeds requested by the modes, as `speed_t` constants (`null` = leave as is). */
+/**
+ * Input and output speeds requested by the modes, as `speed_t` constants (`null` = leave as is).
+ *
+ * @example
+ * ```ts
+ * const speeds: SpeedRequest = { ispeed: 0o15, ospeed: null }; // B9600 in, output unchanged
+ * ```
+ */
 export interface SpeedRequest {
+  /** For `cfsetispeed`. */
   ispeed: number | null;
+  /** For `cfsetospeed`. */
   ospeed: number | null;
 }
 
