@@ -2,7 +2,7 @@
  * `tsshd`: the SSH server binary. Flags → config → {@link Server}; no
  * protocol logic lives here.
  *
- * Run: `deno run --allow-net --allow-read --allow-write --allow-env --allow-run --allow-ffi --allow-sys cli.ts -p 2200`
+ * Run: `deno run --allow-net --allow-read --allow-write --allow-env=TZ --allow-run --allow-ffi --allow-sys=uid,gid,homedir,userInfo cli.ts -p 2200`
  * or `bun cli.ts -p 2200`.
  *
  * @module

@@ -115,7 +115,9 @@ async function pump(child: ChildProcess, channel: SessionChannel, isPty: boolean
     status = { code: 255, signal: null, coreDumped: false };
   }
   if (isPty) {
-    await Promise.race([outDone, new Promise((r) => setTimeout(r, PTY_DRAIN_AFTER_EXIT_MS))]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([outDone, new Promise((r) => (timer = setTimeout(r, PTY_DRAIN_AFTER_EXIT_MS)))]);
+    clearTimeout(timer);
   } else {
     await outDone;
   }
