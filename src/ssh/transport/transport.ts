@@ -388,10 +388,12 @@ export class Transport {
     const outCipher = this.makeCipher(chosen.encS2C, keys, "B", "D", "encrypt");
     this.writer.setCipher(outCipher);
     if (this.strictKex) this.writer.seq = 0;
-    if (firstKex && this.clientExtInfo) this.writeRaw(this.writer.seal(this.extInfo()));
 
     const nk = await this.readKexPacket();
     if (nk[0] !== MSG.NEWKEYS) throw protocolError(`expected NEWKEYS, got ${nk[0]}`);
+    // EXT_INFO is still the next packet after our NEWKEYS (RFC 8308 §2.4), but sent only now: answering the
+    // client's NEWKEYS at once lets our ACK ride on it instead of a ~40 ms delayed ACK stalling the client.
+    if (firstKex && this.clientExtInfo) this.writeRaw(this.writer.seal(this.extInfo()));
     const inCipher = this.makeCipher(chosen.encC2S, keys, "A", "C", "decrypt");
     this.reader.setCipher(inCipher);
     if (this.strictKex) this.reader.seq = 0;
