@@ -18,7 +18,10 @@ const fresh = existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).m
   bins.every((b) => existsSync(b));
 if (!fresh) {
   console.error("tsshd: installing pinned dependencies (npm install, from package-lock.json)…");
-  const r = spawnSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: root, stdio: "inherit" });
+  const r = spawnSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], {
+    cwd: root,
+    stdio: "inherit",
+  });
   if (r.status !== 0) {
     console.error("tsshd: npm install failed");
     process.exit(r.status ?? 1);
