@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertThrows } from "../_helpers/assert.ts";
+import { assert, assertEquals, assertRejects, assertThrows } from "../_helpers/assert.ts";
 import {
   chooseAlgorithm,
   decodeKexInit,
@@ -8,7 +8,8 @@ import {
   negotiate,
 } from "../../src/ssh/transport/kexinit.ts";
 import { DisconnectError } from "../../src/ssh/errors.ts";
-import { deriveKey, exchangeHash } from "../../src/ssh/transport/key_derivation.ts";
+import { deriveKey, exchangeHashPrefix } from "../../src/ssh/transport/key_derivation.ts";
+import { oneRoundKex } from "../../src/ssh/crypto/kex/method.ts";
 import { createCryptoProvider } from "../../src/runtime/crypto.ts";
 import { createHash } from "node:crypto";
 
@@ -74,36 +75,58 @@ Deno.test("key derivation follows RFC 4253 §7.2 (checked against an independent
   assertEquals([...deriveKey(p, "sha256", K, H, "C", sid, 16)], [...k1.slice(0, 16)]);
 });
 
-Deno.test("exchange hash covers every input in order", () => {
+Deno.test("one-round KEX: H covers the prefix, both values and K in order; the reply carries K_S, Q_S, signature", async () => {
   const p = createCryptoProvider();
-  const input = {
-    clientVersion: "SSH-2.0-c",
-    serverVersion: "SSH-2.0-s",
-    clientKexInit: new Uint8Array([20, 1]),
-    serverKexInit: new Uint8Array([20, 2]),
-    hostKeyBlob: new Uint8Array([3]),
-    clientValue: new Uint8Array([0, 0, 0, 1, 4]),
-    serverValue: new Uint8Array([0, 0, 0, 1, 5]),
-    sharedSecret: new Uint8Array([0, 0, 0, 1, 6]),
-  };
+  const prefix = exchangeHashPrefix(
+    "SSH-2.0-c",
+    "SSH-2.0-s",
+    new Uint8Array([20, 1]),
+    new Uint8Array([20, 2]),
+    new Uint8Array([3]),
+  );
   const str = (b: Uint8Array | string) => {
     const x = typeof b === "string" ? new TextEncoder().encode(b) : b;
     return new Uint8Array([0, 0, 0, x.length, ...x]);
   };
+  assertEquals([...prefix], [
+    ...str("SSH-2.0-c"),
+    ...str("SSH-2.0-s"),
+    ...str(new Uint8Array([20, 1])),
+    ...str(new Uint8Array([20, 2])),
+    ...str(new Uint8Array([3])),
+  ]);
+  const values = {
+    clientValue: str(new Uint8Array([4])),
+    serverValue: str(new Uint8Array([5])),
+    sharedSecret: str(new Uint8Array([6])),
+  };
+  const kex = oneRoundKex("test", "sha256", () => values);
+  const sent: Uint8Array[] = [];
+  let signed: Uint8Array | undefined;
+  const res = await kex.serve({
+    crypto: p,
+    read: () => Promise.resolve(new Uint8Array([30, 0, 0, 0, 1, 4])),
+    send: (x) => sent.push(x),
+    hostKeyBlob: new Uint8Array([3]),
+    sign: (h) => {
+      signed = h;
+      return new Uint8Array([9, 9]);
+    },
+    hashPrefix: prefix,
+  });
   const h = createHash("sha256");
-  for (
-    const part of [
-      str("SSH-2.0-c"),
-      str("SSH-2.0-s"),
-      str(input.clientKexInit),
-      str(input.serverKexInit),
-      str(input.hostKeyBlob),
-      input.clientValue,
-      input.serverValue,
-      input.sharedSecret,
-    ]
-  ) h.update(part);
-  assertEquals([...exchangeHash(p, "sha256", input)], [...new Uint8Array(h.digest())]);
-  const changed = exchangeHash(p, "sha256", { ...input, serverVersion: "SSH-2.0-t" });
-  assert(changed[0] !== exchangeHash(p, "sha256", input)[0] || changed[1] !== exchangeHash(p, "sha256", input)[1]);
+  for (const part of [prefix, values.clientValue, values.serverValue, values.sharedSecret]) h.update(part);
+  const expected = [...new Uint8Array(h.digest())];
+  assertEquals([...res.exchangeHash], expected);
+  assertEquals([...signed!], expected);
+  assertEquals([...sent[0]], [31, ...str(new Uint8Array([3])), ...values.serverValue, ...str(new Uint8Array([9, 9]))]);
+  await assertRejects(() =>
+    kex.serve({
+      crypto: p,
+      read: () => Promise.resolve(new Uint8Array([32])),
+      send: () => {},
+      hostKeyBlob: new Uint8Array(),
+      sign: () => new Uint8Array(),
+      hashPrefix: prefix,
+    }), DisconnectError);
 });

@@ -6,40 +6,30 @@
 import type { CryptoProvider, HashName } from "../crypto/provider.ts";
 import { concat, SshWriter } from "../wire.ts";
 
-/** Inputs of the exchange hash H for one-round exchanges. */
-export interface ExchangeHashInput {
-  clientVersion: string;
-  serverVersion: string;
-  clientKexInit: Uint8Array;
-  serverKexInit: Uint8Array;
-  hostKeyBlob: Uint8Array;
-  /** Already wire-encoded (e.g. `string Q_C`). */
-  clientValue: Uint8Array;
-  /** Already wire-encoded (e.g. `string Q_S`). */
-  serverValue: Uint8Array;
-  /** Already wire-encoded `K`. */
-  sharedSecret: Uint8Array;
-}
-
 /**
- * H = HASH(string V_C ‖ string V_S ‖ string I_C ‖ string I_S ‖ string K_S ‖ Q_C ‖ Q_S ‖ K).
+ * The part of the exchange hash every method shares:
+ * `string V_C ‖ string V_S ‖ string I_C ‖ string I_S ‖ string K_S`.
+ * Each method appends its own values and `K`, then hashes (RFC 4253 §8, RFC 5656 §4, RFC 4419 §3).
  *
  * @example
  * ```ts
- * const h = exchangeHash(provider, "sha256", input);
+ * const prefix = exchangeHashPrefix("SSH-2.0-c", "SSH-2.0-s", clientKexInit, serverKexInit, hostKeyBlob);
  * ```
  */
-export function exchangeHash(crypto: CryptoProvider, hash: HashName, i: ExchangeHashInput): Uint8Array {
-  const w = new SshWriter(2048)
-    .string(i.clientVersion)
-    .string(i.serverVersion)
-    .string(i.clientKexInit)
-    .string(i.serverKexInit)
-    .string(i.hostKeyBlob)
-    .raw(i.clientValue)
-    .raw(i.serverValue)
-    .raw(i.sharedSecret);
-  return crypto.hash(hash, w.view_());
+export function exchangeHashPrefix(
+  clientVersion: string,
+  serverVersion: string,
+  clientKexInit: Uint8Array,
+  serverKexInit: Uint8Array,
+  hostKeyBlob: Uint8Array,
+): Uint8Array {
+  return new SshWriter(2048)
+    .string(clientVersion)
+    .string(serverVersion)
+    .string(clientKexInit)
+    .string(serverKexInit)
+    .string(hostKeyBlob)
+    .bytes();
 }
 
 /**

@@ -28,7 +28,7 @@ import {
   type Negotiated,
 } from "./kexinit.ts";
 import { kexMethod } from "../crypto/kex/registry.ts";
-import { deriveKey, exchangeHash } from "./key_derivation.ts";
+import { deriveKey, exchangeHashPrefix } from "./key_derivation.ts";
 import { findCipher } from "../crypto/ciphers.ts";
 import type { PacketCipher } from "./cipher.ts";
 
@@ -357,30 +357,31 @@ export class Transport {
     const hostKey = this.opts.hostKeys.find((k) => k.algorithms.includes(chosen.hostKey));
     if (!hostKey) throw new DisconnectError(DISCONNECT.KEY_EXCHANGE_FAILED, `no host key for ${chosen.hostKey}`);
 
-    let init = await this.readKexPacket();
-    if (guessWasWrong(client, chosen)) init = await this.readKexPacket();
-    if (init[0] !== MSG.KEX_ECDH_INIT) throw protocolError(`expected KEX init (30), got ${init[0]}`);
-    const result = method.respond(this.opts.crypto, new SshReader(init, 1));
-    const h = exchangeHash(this.opts.crypto, method.hash, {
-      clientVersion: this.clientVersion,
-      serverVersion: this.opts.serverVersion,
-      clientKexInit: clientKexInitPayload,
-      serverKexInit: this.ourKexInit!,
+    let skipGuess = guessWasWrong(client, chosen);
+    const prefix = exchangeHashPrefix(
+      this.clientVersion,
+      this.opts.serverVersion,
+      clientKexInitPayload,
+      this.ourKexInit!,
+      hostKey.publicBlob,
+    );
+    const result = await method.serve({
+      crypto: this.opts.crypto,
+      read: async () => {
+        if (skipGuess) {
+          skipGuess = false;
+          await this.readKexPacket();
+        }
+        return this.readKexPacket();
+      },
+      send: (payload) => this.writeRaw(this.writer.seal(payload)),
       hostKeyBlob: hostKey.publicBlob,
-      clientValue: result.clientValue,
-      serverValue: result.serverValue,
-      sharedSecret: result.sharedSecret,
+      sign: (data) => hostKey.sign(chosen.hostKey, data),
+      hashPrefix: prefix,
     });
+    const h = result.exchangeHash;
     const firstKex = this.sessionId === undefined;
     if (firstKex) this.sessionId = h;
-    const sig = hostKey.sign(chosen.hostKey, h);
-    const reply = new SshWriter(1024)
-      .byte(MSG.KEX_ECDH_REPLY)
-      .string(hostKey.publicBlob)
-      .raw(result.serverValue)
-      .string(sig)
-      .bytes();
-    this.writeRaw(this.writer.seal(reply));
     this.writeRaw(this.writer.seal(new Uint8Array([MSG.NEWKEYS])));
 
     const keys = (letter: string, n: number) =>
