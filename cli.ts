@@ -10,7 +10,7 @@
 import { detectRuntime } from "./src/runtime/mod.ts";
 import { ListenError } from "./src/runtime/types.ts";
 import { Server } from "./src/ssh/server.ts";
-import { TSSHD_VERSION } from "./src/ssh/config.ts";
+import { type Limits, TSSHD_VERSION } from "./src/ssh/config.ts";
 import { defaultOps } from "./src/ops/default.ts";
 import { stderrLogger } from "./src/ops/log.ts";
 import { HostKeyFileError, loadOrCreateHostKey } from "./src/ops/host_keys.ts";
@@ -60,7 +60,12 @@ async function main(): Promise<number> {
     logger.warn(`authorized keys file ${settings.authorizedKeys} does not exist yet: nobody can log in until it does`);
   }
   const ops = defaultOps({ runtime, logger, authorizedKeys: settings.authorizedKeys, shell: settings.shell });
-  const server = new Server({ hostKeys: hostKeys.map((k) => k.hostKey), ops, crypto: runtime.crypto, logger });
+  const limits: Partial<Limits> = {};
+  if (settings.rekeyBytes !== undefined) limits.rekeyBytes = settings.rekeyBytes;
+  if (settings.rekeyIntervalMs !== undefined) limits.rekeyIntervalMs = settings.rekeyIntervalMs;
+  if (settings.clientAliveIntervalMs !== undefined) limits.clientAliveIntervalMs = settings.clientAliveIntervalMs;
+  if (settings.clientAliveCountMax !== undefined) limits.clientAliveCountMax = settings.clientAliveCountMax;
+  const server = new Server({ hostKeys: hostKeys.map((k) => k.hostKey), ops, crypto: runtime.crypto, logger, limits });
   let listener;
   try {
     listener = await runtime.listen({ hostname: settings.listen, port: settings.port });

@@ -42,6 +42,14 @@ export interface Limits {
   channelMaxPacket: number;
   /** Idle time (no packet from the client) before disconnect; 0 = never. Default 0. */
   idleTimeoutMs: number;
+  /** Start a key exchange after this many bytes in either direction. Default 1 GiB (OpenSSH RekeyLimit default for AES/ChaCha). */
+  rekeyBytes: number;
+  /** Start a key exchange after this much time; 0 = never. Default 1 hour. */
+  rekeyIntervalMs: number;
+  /** Send `keepalive@openssh.com` after this much silence from the client; 0 = off. Default 0 (OpenSSH ClientAliveInterval). */
+  clientAliveIntervalMs: number;
+  /** Unanswered keepalives before disconnect. Default 3 (OpenSSH ClientAliveCountMax). */
+  clientAliveCountMax: number;
 }
 
 /** Default limits. */
@@ -56,6 +64,10 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   channelWindow: 2 * 1024 * 1024,
   channelMaxPacket: 32 * 1024,
   idleTimeoutMs: 0,
+  rekeyBytes: 1024 * 1024 * 1024,
+  rekeyIntervalMs: 3_600_000,
+  clientAliveIntervalMs: 0,
+  clientAliveCountMax: 3,
 });
 
 /** Signature algorithms the engine verifies for publickey auth (`server-sig-algs`). */

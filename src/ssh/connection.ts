@@ -7,12 +7,14 @@
 import type { Transport } from "./transport/transport.ts";
 import type { Limits, Logger } from "./config.ts";
 import type { ConnectionInfo, ServerOps } from "./ops.ts";
-import { MSG, OPEN_FAILURE } from "./messages.ts";
+import { DISCONNECT, MSG, OPEN_FAILURE } from "./messages.ts";
 import { protocolError } from "./errors.ts";
 import { SshReader, SshWriter } from "./wire.ts";
 import { Channel, type ChannelSink } from "./channel.ts";
 import { Session } from "./session.ts";
 import { printable } from "./transport/version.ts";
+import { LivenessMonitor } from "./liveness.ts";
+import { hostkeysAnnouncement, proveHostkeys } from "./hostkeys_update.ts";
 
 /**
  * Serves the connection protocol for one authenticated user until the
@@ -28,6 +30,7 @@ export class Connection implements ChannelSink {
   private sessions = new Map<number, Session>();
   private nextId = 0;
   private noMoreSessions = false;
+  private liveness: LivenessMonitor;
 
   constructor(
     private transport: Transport,
@@ -35,16 +38,25 @@ export class Connection implements ChannelSink {
     private info: ConnectionInfo,
     private limits: Limits,
     private logger: Logger,
-  ) {}
+  ) {
+    this.liveness = new LivenessMonitor(transport, limits, (reason) => {
+      const p = info.peer;
+      logger.info(`${reason}: disconnecting user ${printable(info.user)} ${p.address} port ${p.port}`);
+      void transport.disconnect(DISCONNECT.BY_APPLICATION, reason);
+    });
+  }
 
   /** Process packets until the transport ends (throws its error). */
   async run(): Promise<void> {
+    this.liveness.start();
+    this.transport.send(hostkeysAnnouncement(this.transport.hostKeys));
     try {
       for (;;) {
         const p = await this.transport.readPacket();
         await this.dispatch(p);
       }
     } finally {
+      this.liveness.stop();
       for (const ch of this.channels.values()) ch.abort();
       this.channels.clear();
       this.sessions.clear();
@@ -119,6 +131,7 @@ export class Connection implements ChannelSink {
         return;
       case MSG.REQUEST_SUCCESS:
       case MSG.REQUEST_FAILURE:
+        this.liveness.replied(); // the only global requests we send are keepalives
         return;
       case MSG.SERVICE_REQUEST:
       case MSG.USERAUTH_REQUEST:
@@ -133,6 +146,12 @@ export class Connection implements ChannelSink {
   private globalRequest(r: SshReader): void {
     const name = r.utf8();
     const wantReply = r.boolean();
+    if (name === "hostkeys-prove-00@openssh.com") {
+      const t = this.transport;
+      const reply = proveHostkeys(r, t.hostKeys, this.info.sessionId, t.negotiated?.hostKey);
+      if (wantReply) t.send(reply);
+      return;
+    }
     if (name === "no-more-sessions@openssh.com") this.noMoreSessions = true;
     else this.logger.debug(`global request ${printable(name)} refused`);
     if (wantReply) this.transport.send(new Uint8Array([MSG.REQUEST_FAILURE]));

@@ -98,6 +98,8 @@ export class Server {
       serverVersion: this.cfg.serverVersion,
       algorithms: { kex: this.cfg.kex, ciphers: this.cfg.ciphers, macs: this.cfg.macs, compression: ["none"] },
       serverSigAlgs: this.cfg.userSigAlgs,
+      rekeyBytes: this.cfg.limits.rekeyBytes,
+      rekeyIntervalMs: this.cfg.limits.rekeyIntervalMs,
     });
     this.live.add(t);
     let user: string | undefined;

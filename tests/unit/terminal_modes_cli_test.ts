@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertThrows } from "../_helpers/assert.ts";
 import { decodeTerminalModes, TTY_OP } from "../../src/ssh/terminal_modes.ts";
-import { parseCli, UsageError } from "../../src/cli_args.ts";
+import { parseCli, parseRekeyLimit, UsageError } from "../../src/cli_args.ts";
 import { isAcceptedEnv, sessionEnv } from "../../src/ops/session_env.ts";
 
 Deno.test("terminal modes: opcode/value pairs until TTY_OP_END; 160+ stops parsing", () => {
@@ -51,4 +51,26 @@ Deno.test("session env: AcceptEnv LANG LC_*, and OpenSSH's variables", () => {
   assertEquals(env.TERM, "xterm");
   assertEquals(env.LANG, "C.UTF-8");
   assertEquals(env.PATH, "/usr/local/bin:/usr/bin:/bin:/usr/games");
+});
+
+Deno.test("cli: --rekey-limit uses sshd's RekeyLimit syntax; keepalive flags are whole seconds", () => {
+  assertEquals(parseRekeyLimit("1G 1h"), { bytes: 1024 ** 3, ms: 3_600_000 });
+  assertEquals(parseRekeyLimit("512M"), { bytes: 512 * 1024 ** 2, ms: 3_600_000 });
+  assertEquals(parseRekeyLimit("default none"), { bytes: 1024 ** 3, ms: 0 });
+  assertEquals(parseRekeyLimit("64K 30m"), { bytes: 65536, ms: 1_800_000 });
+  assertThrows(() => parseRekeyLimit("8"), UsageError, "at least 16");
+  assertThrows(() => parseRekeyLimit("1X"), UsageError);
+  assertThrows(() => parseRekeyLimit("1G 1y"), UsageError);
+  assertThrows(() => parseRekeyLimit("1G 1h extra"), UsageError);
+  const s = parseCli(
+    ["--client-alive-interval", "15", "--client-alive-count-max", "4", "--rekey-limit", "1M 10s"],
+    "/h",
+  );
+  assertEquals([s.clientAliveIntervalMs, s.clientAliveCountMax, s.rekeyBytes, s.rekeyIntervalMs], [
+    15000,
+    4,
+    1048576,
+    10000,
+  ]);
+  assertThrows(() => parseCli(["--client-alive-interval", "1.5"], "/h"), UsageError, "whole number");
 });

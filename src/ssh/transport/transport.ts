@@ -53,6 +53,10 @@ export interface TransportOptions {
   extraExtensions?: ReadonlyArray<[string, string]>;
   /** Output bytes queued above which `waitWritable()` blocks. */
   highWaterMark?: number;
+  /** Rekey after this many bytes in either direction since the last exchange. Default 1 GiB. */
+  rekeyBytes?: number;
+  /** Rekey after this many milliseconds since the last exchange (0 = never). Default 1 hour. */
+  rekeyIntervalMs?: number;
 }
 
 const STRICT_S = "kex-strict-s-v00@openssh.com";
@@ -86,9 +90,17 @@ export class Transport {
   private ourKexInit: Uint8Array | undefined;
   private held: Uint8Array[] = [];
   private kexCount = 0;
+  private lastKexAt = 0;
+  /** When the last packet arrived from the peer (ms since epoch). */
+  lastReceivedAt = Date.now();
 
   constructor(private stream: ByteStream, private opts: TransportOptions) {
     this.highWater = opts.highWaterMark ?? 1024 * 1024;
+  }
+
+  /** Every host key this server has. */
+  get hostKeys(): readonly HostKey[] {
+    return this.opts.hostKeys;
   }
 
   /** Whether a key exchange is under way (outgoing non-KEX packets are held). */
@@ -132,6 +144,8 @@ export class Transport {
         this.reader.push(chunk);
         continue;
       }
+      this.lastReceivedAt = Date.now();
+      this.maybeRekey();
       const up = await this.handle(p);
       if (up) return up;
     }
@@ -145,6 +159,26 @@ export class Transport {
       return;
     }
     this.writeRaw(this.writer.seal(payload));
+    this.maybeRekey();
+  }
+
+  /**
+   * Start a key exchange ourselves (RFC 4253 §9) once the data or time limit
+   * since the last one is reached. Outgoing packets are held from now until
+   * NEWKEYS; the peer answers with its KEXINIT, handled in `readPacket`.
+   */
+  private maybeRekey(): void {
+    if (this.inKex || this.kexCount === 0 || this.closed) return;
+    const bytes = Math.max(this.writer.bytesSinceKeys, this.reader.bytesSinceKeys);
+    const interval = this.opts.rekeyIntervalMs ?? 3_600_000;
+    if (bytes >= (this.opts.rekeyBytes ?? 1 << 30) || (interval > 0 && Date.now() - this.lastKexAt >= interval)) {
+      this.sendKexInit();
+    }
+  }
+
+  /** Number of completed key exchanges. */
+  get keyExchanges(): number {
+    return this.kexCount;
   }
 
   /** Resolves when the output queue is below the high-water mark. */
@@ -402,6 +436,7 @@ export class Transport {
     this.negotiated = chosen;
     this.hostKey = hostKey;
     this.kexCount++;
+    this.lastKexAt = Date.now();
     this.ourKexInit = undefined;
     const held = this.held;
     this.held = [];
