@@ -55,5 +55,7 @@ export function permissionsFor(entry: AuthorizedKey): Permissions {
   const p: Permissions = {};
   if (entry.options.command !== undefined) p.forceCommand = entry.options.command;
   if (!entry.options.pty) p.noPty = true;
+  if (!entry.options.touchRequired) p.noTouchRequired = true;
+  if (entry.options.verifyRequired) p.verifyRequired = true;
   return p;
 }

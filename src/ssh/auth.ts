@@ -23,6 +23,7 @@ import {
 } from "./ops.ts";
 import { parsePublicKey, type PublicKey } from "./keys/public_key.ts";
 import { checkSignature } from "./keys/signature.ts";
+import { SK_USER_PRESENT, SK_USER_VERIFIED } from "./keys/sk.ts";
 import { fingerprintSha256, keyTypeLabel } from "./keys/fingerprint.ts";
 import { printable } from "./transport/version.ts";
 
@@ -171,7 +172,26 @@ export async function runAuth(ctx: AuthContext): Promise<AuthOutcome> {
       await fail(started);
       continue;
     }
-    const res = await callAuth(ctx, { ...base, method: "publickey", key: info, algorithm, verified: true });
+    const sk = check.securityKey;
+    const securityKey = sk && {
+      userPresent: (sk.flags & SK_USER_PRESENT) !== 0,
+      userVerified: (sk.flags & SK_USER_VERIFIED) !== 0,
+      counter: sk.counter,
+    };
+    const res = await callAuth(ctx, {
+      ...base,
+      method: "publickey",
+      key: info,
+      algorithm,
+      verified: true,
+      securityKey,
+    });
+    const skRefusal = securityKey && isAccept(res) ? securityKeyRefusal(securityKey, res.permissions) : undefined;
+    if (skRefusal) {
+      ctx.logger.info(`Failed publickey for ${printable(user)} from ${from} ssh2: ${keyDesc} (${skRefusal})`);
+      await fail(started);
+      continue;
+    }
     if (isAccept(res)) {
       ctx.logger.info(`Accepted publickey for ${printable(user)} from ${from} ssh2: ${keyDesc}`);
       return succeed(ctx, user, "publickey", res.permissions);
@@ -189,6 +209,16 @@ async function callAuth(ctx: AuthContext, req: AuthRequest): Promise<unknown> {
     ctx.logger.warn(`authenticate hook threw (treated as reject): ${e instanceof Error ? e.message : String(e)}`);
     return undefined;
   }
+}
+
+/** Why a FIDO signature does not meet the policy (user presence unless waived; verification if required). */
+function securityKeyRefusal(
+  sk: { userPresent: boolean; userVerified: boolean },
+  permissions: Permissions,
+): string | undefined {
+  if (!sk.userPresent && !permissions.noTouchRequired) return "security key signature without user presence";
+  if (!sk.userVerified && permissions.verifyRequired) return "security key signature without user verification";
+  return undefined;
 }
 
 function succeed(ctx: AuthContext, user: string, method: string, permissions: Permissions): AuthOutcome {

@@ -9,6 +9,7 @@ import type { HostKey } from "./keys/host_key.ts";
 import type { ServerOps } from "./ops.ts";
 import { DEFAULT_KEX } from "./crypto/kex/registry.ts";
 import { DEFAULT_CIPHERS } from "./crypto/ciphers.ts";
+import { DEFAULT_MACS } from "./crypto/macs.ts";
 
 /** Where the engine writes its log lines. */
 export interface Logger {
@@ -76,6 +77,8 @@ export const DEFAULT_USER_SIG_ALGS: readonly string[] = [
   "ecdsa-sha2-nistp256",
   "ecdsa-sha2-nistp384",
   "ecdsa-sha2-nistp521",
+  "sk-ssh-ed25519@openssh.com",
+  "sk-ecdsa-sha2-nistp256@openssh.com",
   "rsa-sha2-512",
   "rsa-sha2-256",
 ];
@@ -93,7 +96,7 @@ export interface ServerConfig {
   kex?: readonly string[];
   /** Cipher preference. Default {@link DEFAULT_CIPHERS}. */
   ciphers?: readonly string[];
-  /** MAC preference (used only with non-AEAD ciphers). */
+  /** MAC preference (used only with non-AEAD ciphers). Default {@link DEFAULT_MACS} (SHA-1 MACs are opt-in). */
   macs?: readonly string[];
   /** Accepted user signature algorithms. Default {@link DEFAULT_USER_SIG_ALGS}. */
   userSigAlgs?: readonly string[];
@@ -113,7 +116,7 @@ export function resolveConfig(c: ServerConfig): Required<Omit<ServerConfig, "lim
     limits: { ...DEFAULT_LIMITS, ...c.limits },
     kex: c.kex ?? DEFAULT_KEX,
     ciphers: c.ciphers ?? DEFAULT_CIPHERS,
-    macs: c.macs ?? ["hmac-sha2-256-etm@openssh.com", "hmac-sha2-256"],
+    macs: c.macs ?? DEFAULT_MACS,
     userSigAlgs: c.userSigAlgs ?? DEFAULT_USER_SIG_ALGS,
   };
 }

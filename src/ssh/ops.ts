@@ -77,6 +77,8 @@ export interface PublicKeyAuthRequest extends AuthRequestBase {
   /** Signature algorithm named by the client, e.g. `rsa-sha2-512`. */
   algorithm: string;
   verified: boolean;
+  /** For FIDO security keys (`sk-*`), what the authenticator reported with a verified signature. */
+  securityKey?: { userPresent: boolean; userVerified: boolean; counter: number };
 }
 
 /** Every kind of authentication request. */
@@ -93,6 +95,10 @@ export interface Permissions {
   noPty?: boolean;
   /** Extra environment for sessions. */
   environment?: Record<string, string>;
+  /** FIDO keys: accept signatures made without a touch (authorized_keys `no-touch-required`). Default false. */
+  noTouchRequired?: boolean;
+  /** FIDO keys: require the authenticator to have verified the user (authorized_keys `verify-required`). */
+  verifyRequired?: boolean;
   /** Free-form values for the application's own hooks. */
   extensions?: Record<string, string>;
 }

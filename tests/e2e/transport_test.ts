@@ -22,7 +22,7 @@ eachFlavor("transport: default algorithms, strict KEX and server-sig-algs", asyn
   const sigAlgs = /server-sig-algs=<([^>]*)>/.exec(e)?.[1];
   assertEquals(
     sigAlgs,
-    "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256",
+    "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,sk-ssh-ed25519@openssh.com,sk-ecdsa-sha2-nistp256@openssh.com,rsa-sha2-512,rsa-sha2-256",
   );
 });
 

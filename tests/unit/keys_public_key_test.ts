@@ -56,11 +56,12 @@ Deno.test("public keys: every keys/*.pub parses with the expected type and re-fo
 Deno.test("public keys: makePublicKey rebuilds the same blob from the parts", () => {
   for (const [name] of TEST_KEYS) {
     const { key } = parsePublicKeyLine(readKeyFile(`${name}.pub`));
+    if (!("q" in key) && key.type !== "ssh-ed25519" && key.type !== "ssh-rsa") throw new Error("unexpected FIDO key");
     const rebuilt = key.type === "ssh-ed25519"
       ? makePublicKey({ type: key.type, key: key.key })
       : key.type === "ssh-rsa"
       ? makePublicKey({ type: key.type, n: key.n, e: key.e })
-      : makePublicKey({ type: key.type, q: key.q });
+      : makePublicKey({ type: key.type as "ecdsa-sha2-nistp256", q: (key as { q: Uint8Array }).q });
     assert.deepEqual(rebuilt.blob, key.blob);
   }
 });
@@ -98,7 +99,7 @@ Deno.test("public keys: random garbage only ever throws KeyError", () => {
 });
 
 Deno.test("public keys: unknown key types give UnsupportedKeyTypeError naming the type", () => {
-  for (const type of ["ssh-dss", "sk-ssh-ed25519@openssh.com", "ssh-ed25519-cert-v01@openssh.com", "x"]) {
+  for (const type of ["ssh-dss", "ssh-ed448", "ssh-ed25519-cert-v01@openssh.com", "x"]) {
     const blob = new SshWriter().string(type).string(new Uint8Array(32)).bytes();
     const err = assertThrows(() => parsePublicKey(blob), UnsupportedKeyTypeError);
     assert.deepEqual(err.keyType, type);

@@ -14,6 +14,7 @@
 import type { CryptoProvider } from "../crypto/provider.ts";
 import { encodeBase64 } from "./base64.ts";
 import { keyBits, type PublicKey } from "./public_key.ts";
+import { SK_ECDSA, SK_ED25519 } from "./sk.ts";
 
 /**
  * `SHA256:` + unpadded base64 of sha256(blob).
@@ -36,9 +37,11 @@ export function fingerprintSha256(provider: CryptoProvider, blob: Uint8Array): s
  * keyTypeLabel(parsePublicKey(blob)); // "ECDSA"
  * ```
  */
-export function keyTypeLabel(key: PublicKey): "ED25519" | "ECDSA" | "RSA" {
+export function keyTypeLabel(key: PublicKey): "ED25519" | "ECDSA" | "RSA" | "ED25519-SK" | "ECDSA-SK" {
   if (key.type === "ssh-ed25519") return "ED25519";
   if (key.type === "ssh-rsa") return "RSA";
+  if (key.type === SK_ED25519) return "ED25519-SK";
+  if (key.type === SK_ECDSA) return "ECDSA-SK";
   return "ECDSA";
 }
 

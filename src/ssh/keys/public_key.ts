@@ -20,6 +20,7 @@ import { SshReader, SshWriter, WireError } from "../wire.ts";
 import type { NistCurve } from "../crypto/provider.ts";
 import { KeyFormatError, KeySizeError, UnsupportedKeyTypeError } from "./errors.ts";
 import { curveByKeyType, type EcdsaKeyType, isValidPublicPoint } from "./ec_curves.ts";
+import { isSkKeyType, readSkKeyFields, type SkPublicKey } from "./sk.ts";
 
 export type { EcdsaKeyType } from "./ec_curves.ts";
 
@@ -73,8 +74,8 @@ export interface RsaPublicKey {
   readonly blob: Uint8Array;
 }
 
-/** Any supported public key. */
-export type PublicKey = Ed25519PublicKey | EcdsaPublicKey | RsaPublicKey;
+/** Any supported public key (FIDO security keys included, for user authentication). */
+export type PublicKey = Ed25519PublicKey | EcdsaPublicKey | RsaPublicKey | SkPublicKey;
 
 /** Options for {@link parsePublicKey}. */
 export interface PublicKeyOptions {
@@ -130,6 +131,7 @@ function readKeyFields(r: SshReader, blob: Uint8Array, options: PublicKeyOptions
     const n = r.mpintUnsigned();
     return makeRsaKey(n, e, blob, options);
   }
+  if (isSkKeyType(type)) return readSkKeyFields(type, r, blob);
   throw new UnsupportedKeyTypeError(type);
 }
 
@@ -180,7 +182,7 @@ export function makePublicKey(
  * ```
  */
 export function keyBits(key: PublicKey): number {
-  if (key.type === "ssh-ed25519") return 256;
+  if (key.type === "ssh-ed25519" || isSkKeyType(key.type)) return 256;
   if (key.type === "ssh-rsa") return key.bits;
   return curveByKeyType(key.type)?.bits ?? 0;
 }

@@ -18,6 +18,7 @@ import type { CryptoProvider, HashName } from "../crypto/provider.ts";
 import { KeyFormatError } from "./errors.ts";
 import { curveByKeyType } from "./ec_curves.ts";
 import { DEFAULT_MIN_RSA_BITS, latin1, type PublicKey } from "./public_key.ts";
+import { isSkKeyType, type SkPublicKey, verifySkSignature } from "./sk.ts";
 
 /** Signature algorithm names we can verify. */
 export type SignatureAlgorithm =
@@ -51,8 +52,17 @@ export interface SignatureBlob {
   signature: Uint8Array;
 }
 
-/** The outcome of {@link checkSignature}: why it failed, for logs. */
-export type SignatureCheck = { ok: true; algorithm: string } | { ok: false; reason: string };
+/** What a FIDO authenticator reported with its signature. */
+export interface SecurityKeySignature {
+  /** Authenticator flags (0x01 user present, 0x04 user verified). */
+  flags: number;
+  counter: number;
+}
+
+/** The outcome of {@link checkSignature}: why it failed, for logs; FIDO details for security keys. */
+export type SignatureCheck =
+  | { ok: true; algorithm: string; securityKey?: SecurityKeySignature }
+  | { ok: false; reason: string };
 
 /** Options for {@link checkSignature}. */
 export interface VerifyOptions {
@@ -145,7 +155,7 @@ function fixedWidth(v: Uint8Array, width: number, name: string): Uint8Array {
  * signatureAlgorithmsForKey(rsaKey); // ["rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"]
  * ```
  */
-export function signatureAlgorithmsForKey(key: PublicKey): SignatureAlgorithm[] {
+export function signatureAlgorithmsForKey(key: PublicKey): string[] {
   if (key.type === "ssh-rsa") return ["rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"];
   return [key.type];
 }
@@ -170,6 +180,13 @@ export function checkSignature(
   allowedAlgorithms: readonly string[],
   options: VerifyOptions = {},
 ): SignatureCheck {
+  if (isSkKeyType(key.type)) {
+    if (!allowedAlgorithms.includes(key.type)) {
+      return { ok: false, reason: `signature algorithm "${key.type}" is not allowed` };
+    }
+    const sk = verifySkSignature(provider, key as SkPublicKey, signedData, signatureBlob);
+    return sk.ok ? { ok: true, algorithm: key.type, securityKey: { flags: sk.flags, counter: sk.counter } } : sk;
+  }
   let sig: SignatureBlob;
   try {
     sig = parseSignatureBlob(signatureBlob);
@@ -235,7 +252,7 @@ function verifyRaw(
     return provider.rsaVerify(RSA_SIGNATURE_HASHES[alg], key.n, key.e, data, full);
   }
   const curve = curveByKeyType(key.type);
-  if (!curve) return false;
+  if (!curve || !("q" in key)) return false;
   const { r, s } = decodeEcdsaSignature(sig, curve.fieldBytes);
   return provider.ecdsaVerify(curve.curve, curve.hash, key.q, data, r, s);
 }
