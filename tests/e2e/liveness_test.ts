@@ -32,3 +32,20 @@ eachFlavor("rekey: the server starts key exchanges by itself after --rekey-limit
   assertEquals(r.stdout.length, 8000000);
   assert(r.stdout.every((b) => b === 0), "data corrupted across server-initiated rekeys");
 }, ["--rekey-limit", "1M"]);
+
+eachFlavor("rekey: both sides rekeying while data streams both ways keeps it intact", async ({ ssh }) => {
+  const path = await Deno.makeTempFile({ prefix: "tsshd-rekey-" });
+  try {
+    const data = new Uint8Array(16 * 1024 * 1024);
+    for (let i = 0; i < data.length; i += 65536) crypto.getRandomValues(data.subarray(i, i + 65536));
+    await Deno.writeFile(path, data);
+    const r = await run("ssh", ["-v", "-o", "RekeyLimit=2M", ...ssh(), "cat"], { stdinFile: path, timeoutMs: 120000 });
+    assertEquals(r.code, 0, r.stderr);
+    assertEquals(r.stdout.length, data.length);
+    assert(r.stdout.every((b, i) => b === data[i]), "data corrupted across rekeys");
+    const kex = r.stderr.match(/SSH2_MSG_NEWKEYS received/g)?.length ?? 0;
+    assert(kex >= 8, `expected many key exchanges, saw ${kex}`);
+  } finally {
+    await Deno.remove(path);
+  }
+}, ["--rekey-limit", "1M"]);
