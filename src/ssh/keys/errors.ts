@@ -56,8 +56,9 @@ export class UnsupportedKeyTypeError extends KeyError {
 }
 
 /**
- * The private key file is protected by a passphrase. Passphrase support is not
- * implemented yet; the message tells the user how to remove the passphrase.
+ * The private key file is protected by a passphrase and none was given. The
+ * caller says where a passphrase can come from (tsshd: `--passphrase-file`
+ * or `--passphrase-env`).
  *
  * @example
  * ```ts
@@ -67,10 +68,25 @@ export class UnsupportedKeyTypeError extends KeyError {
 export class EncryptedKeyError extends KeyError {
   constructor(readonly cipherName: string, readonly kdfName: string) {
     super(
-      `the private key is encrypted (cipher ${cipherName}, kdf ${kdfName}) and a passphrase is needed; ` +
-        "passphrase-protected keys are not supported yet — remove the passphrase with `ssh-keygen -p -f FILE`",
+      `the private key is encrypted (cipher ${cipherName}, key derivation ${kdfName}) and a passphrase is needed to read it`,
     );
     this.name = "EncryptedKeyError";
+  }
+}
+
+/**
+ * The passphrase given for an encrypted private key is wrong (the check-ints,
+ * padding or authentication tag did not come out right after decryption).
+ *
+ * @example
+ * ```ts
+ * throw new WrongPassphraseError();
+ * ```
+ */
+export class WrongPassphraseError extends KeyError {
+  constructor() {
+    super("incorrect passphrase supplied to decrypt private key");
+    this.name = "WrongPassphraseError";
   }
 }
 
@@ -91,20 +107,21 @@ export class NotAPrivateKeyError extends KeyError {
 }
 
 /**
- * A private key in a container format we do not read yet (PEM "RSA PRIVATE
- * KEY", PKCS#8, PuTTY). The message says how to convert it.
+ * A key file in a container format, or protected by an encryption scheme, we
+ * do not read (PuTTY v1, `3des-cbc`, PBES1, scrypt…). The message says how to
+ * convert it; `hint` replaces the default advice.
  *
  * @example
  * ```ts
- * throw new UnsupportedKeyFormatError("PEM RSA PRIVATE KEY");
+ * throw new UnsupportedKeyFormatError("PEM encryption DES-EDE3-CBC");
  * ```
  */
 export class UnsupportedKeyFormatError extends KeyError {
-  constructor(readonly format: string) {
-    super(
-      `private key format ${format} is not supported; convert it to the OpenSSH format with ` +
-        "`ssh-keygen -p -f FILE` (keeps the key, rewrites the file)",
-    );
+  constructor(
+    readonly format: string,
+    hint = "convert it to the OpenSSH format with `ssh-keygen -p -f FILE` (keeps the key, rewrites the file)",
+  ) {
+    super(`private key format ${format} is not supported; ${hint}`);
     this.name = "UnsupportedKeyFormatError";
   }
 }
