@@ -2,7 +2,7 @@
  * `tsshd`: the SSH server binary. Flags → config → {@link Server}; no
  * protocol logic lives here.
  *
- * Run: `deno run --allow-net --allow-read --allow-write --allow-env=TZ --allow-run --allow-ffi --allow-sys=uid,gid,homedir,userInfo cli.ts -p 2200`
+ * Run: `deno run --allow-net --allow-read --allow-write --allow-env --allow-run --allow-ffi --allow-sys=uid,gid,homedir,userInfo,hostname cli.ts -p 2200`
  * or `bun cli.ts -p 2200`.
  *
  * @module
@@ -15,15 +15,29 @@ import { defaultOps } from "./src/ops/default.ts";
 import { stderrLogger } from "./src/ops/log.ts";
 import { HostKeyFileError, loadOrCreateHostKey } from "./src/ops/host_keys.ts";
 import { parseCli, USAGE, UsageError } from "./src/cli_args.ts";
-import { access } from "node:fs/promises";
+import { access, readFile } from "node:fs/promises";
+import { parseModuli } from "./src/ssh/crypto/kex/moduli.ts";
+import type { DhGroup } from "./src/ssh/crypto/kex/dh_groups.ts";
 import process from "node:process";
+import { hostname } from "node:os";
+import { readPassphrase, runKeyCommand } from "./src/cli_keys.ts";
 
 async function main(): Promise<number> {
   const runtime = await detectRuntime();
   const user = runtime.currentUser();
+  const argv = runtime.args();
+  if (argv[0] === "keygen" || argv[0] === "fingerprint") {
+    return await runKeyCommand(argv, {
+      provider: runtime.crypto,
+      out: (line) => console.log(line),
+      err: (line) => console.error(line),
+      env: (name) => runtime.env(name),
+      defaultComment: `${user.name}@${hostname()}`,
+    });
+  }
   let settings;
   try {
-    settings = parseCli(runtime.args(), user.home);
+    settings = parseCli(argv, user.home);
   } catch (e) {
     if (e instanceof UsageError) {
       console.error(`tsshd: ${e.message}`);
@@ -41,9 +55,17 @@ async function main(): Promise<number> {
   }
   const logger = stderrLogger(settings.verbose >= 1 ? 2 : 1);
   const hostKeys = [];
+  let passphrase: Uint8Array | undefined;
+  try {
+    passphrase = await readPassphrase(settings, (name) => runtime.env(name));
+  } catch (e) {
+    console.error(`tsshd: ${(e as Error).message}`);
+    return 1;
+  }
   for (const path of settings.hostKeys) {
     try {
-      const k = await loadOrCreateHostKey(runtime.crypto, path);
+      const allowSshRsa = settings.hostKeyAlgorithms?.includes("ssh-rsa") ?? false;
+      const k = await loadOrCreateHostKey(runtime.crypto, path, { passphrase, allowSshRsa });
       if (k.generated) console.log(`Generated new host key ${path}: ${k.label} ${k.fingerprint}`);
       hostKeys.push(k);
     } catch (e) {
@@ -59,13 +81,42 @@ async function main(): Promise<number> {
   } catch {
     logger.warn(`authorized keys file ${settings.authorizedKeys} does not exist yet: nobody can log in until it does`);
   }
+  let dhGexModuli: DhGroup[] | undefined;
+  if (settings.moduli !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(settings.moduli, "utf8");
+    } catch (e) {
+      console.error(`tsshd: cannot read moduli file ${settings.moduli}: ${(e as Error).message}`);
+      return 1;
+    }
+    const parsed = parseModuli(text);
+    for (const w of parsed.warnings) logger.warn(`${settings.moduli}: ${w}`);
+    if (parsed.moduli.length === 0) {
+      console.error(`tsshd: moduli file ${settings.moduli} has no usable groups`);
+      return 1;
+    }
+    dhGexModuli = parsed.moduli;
+  }
   const ops = defaultOps({ runtime, logger, authorizedKeys: settings.authorizedKeys, shell: settings.shell });
   const limits: Partial<Limits> = {};
   if (settings.rekeyBytes !== undefined) limits.rekeyBytes = settings.rekeyBytes;
   if (settings.rekeyIntervalMs !== undefined) limits.rekeyIntervalMs = settings.rekeyIntervalMs;
   if (settings.clientAliveIntervalMs !== undefined) limits.clientAliveIntervalMs = settings.clientAliveIntervalMs;
   if (settings.clientAliveCountMax !== undefined) limits.clientAliveCountMax = settings.clientAliveCountMax;
-  const server = new Server({ hostKeys: hostKeys.map((k) => k.hostKey), ops, crypto: runtime.crypto, logger, limits });
+  const server = new Server({
+    hostKeys: hostKeys.map((k) => k.hostKey),
+    ops,
+    crypto: runtime.crypto,
+    logger,
+    limits,
+    ciphers: settings.ciphers,
+    macs: settings.macs,
+    kex: settings.kex,
+    dhGexModuli,
+    hostKeyAlgorithms: settings.hostKeyAlgorithms,
+    userSigAlgs: settings.pubkeyAcceptedAlgorithms,
+  });
   let listener;
   try {
     listener = await runtime.listen({ hostname: settings.listen, port: settings.port });

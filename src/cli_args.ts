@@ -5,6 +5,10 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { CIPHERS, DEFAULT_CIPHERS } from "./ssh/crypto/ciphers.ts";
+import { DEFAULT_MACS, MACS, OPTIONAL_MACS } from "./ssh/crypto/macs.ts";
+import { DEFAULT_KEX, OPTIONAL_KEX, supportedKex } from "./ssh/crypto/kex/registry.ts";
+import { DEFAULT_HOST_KEY_ALGS, DEFAULT_USER_SIG_ALGS } from "./ssh/config.ts";
 
 /** Settings from the command line. */
 export interface CliSettings {
@@ -13,9 +17,24 @@ export interface CliSettings {
   hostKeys: string[];
   authorizedKeys: string;
   shell?: string;
+  /** Cipher preference from `--ciphers`; undefined = the engine's default. */
+  ciphers?: string[];
+  /** MAC preference from `--macs`; undefined = the engine's default. */
+  macs?: string[];
+  /** Key exchange preference from `--kex`; undefined = the engine's default. */
+  kex?: string[];
   verbose: number;
   help: boolean;
   version: boolean;
+  /** `--host-key-algorithms LIST` (ssh-rsa only when listed). */
+  hostKeyAlgorithms?: string[];
+  /** `--pubkey-accepted-algorithms LIST` (ssh-rsa only when listed). */
+  pubkeyAcceptedAlgorithms?: string[];
+  /** `--moduli FILE`: OpenSSH moduli file for diffie-hellman-group-exchange. */
+  moduli?: string;
+  /** `--passphrase-file` / `--passphrase-env` for encrypted host keys. */
+  passphraseFile?: string;
+  passphraseEnv?: string;
   /** `--rekey-limit`: bytes and milliseconds (0 = no time limit). */
   rekeyBytes?: number;
   rekeyIntervalMs?: number;
@@ -32,8 +51,21 @@ export class UsageError extends Error {
   }
 }
 
+/** `names` comma-separated on new help-text lines indented to the description column. */
+function wrapNames(names: readonly string[]): string {
+  const lines = [""];
+  for (const name of names) {
+    const last = lines.length - 1;
+    if (lines[last] && lines[last].length + name.length > 64) lines.push("");
+    lines[lines.length - 1] += name + ",";
+  }
+  return lines.map((l) => "\n" + " ".repeat(31) + l).join("").replace(/,$/, "");
+}
+
 /** The `--help` text. */
 export const USAGE = `Usage: tsshd [options]
+       tsshd keygen -t ed25519|ecdsa|rsa [-b BITS] -f FILE [-C COMMENT]
+       tsshd fingerprint FILE
 
 An SSH server. Serves the account it runs as; clients log in with a key listed
 in the authorized-keys file.
@@ -45,7 +77,19 @@ Options:
                                created as a new ed25519 key (mode 0600).
                                (default ~/.config/tsshd/ssh_host_ed25519_key)
   -a, --authorized-keys FILE   authorized public keys (default ~/.ssh/authorized_keys)
+      --host-key-algorithms LIST  host key algorithms to offer ('+ssh-rsa' adds SHA-1 RSA signatures)
+      --pubkey-accepted-algorithms LIST  user key signature algorithms ('+ssh-rsa' accepts SHA-1 RSA)
+      --moduli FILE            groups for diffie-hellman-group-exchange-sha256 (OpenSSH moduli format;
+                               default: the RFC 3526 groups)
+      --passphrase-file FILE   passphrase for encrypted host keys: the first line of FILE
+      --passphrase-env NAME    passphrase for encrypted host keys: environment variable NAME
       --shell PATH             shell for sessions (default: the account's login shell)
+      --ciphers LIST           ciphers in order of preference, comma-separated; '+LIST' appends
+                               to the default, which is${wrapNames(DEFAULT_CIPHERS)}
+      --macs LIST              MACs for the -ctr ciphers, likewise; the default is${wrapNames(DEFAULT_MACS)}
+                               and also supported are${wrapNames(OPTIONAL_MACS)}
+      --kex LIST               key exchange methods (sshd's KexAlgorithms), likewise; default:${wrapNames(DEFAULT_KEX)}
+                               and also supported are${wrapNames(OPTIONAL_KEX)}
       --rekey-limit SIZE [TIME]  rekey after SIZE bytes (K/M/G suffixes) or TIME (s/m/h suffixes),
                                as one argument like sshd's RekeyLimit: "1G 1h" (default)
       --client-alive-interval SECONDS  send a keepalive after this much client silence (default 0: off)
@@ -77,8 +121,16 @@ export function parseCli(argv: string[], home: string): CliSettings {
         key: { type: "string", short: "k", multiple: true },
         "authorized-keys": { type: "string", short: "a" },
         shell: { type: "string" },
+        ciphers: { type: "string" },
+        macs: { type: "string" },
+        kex: { type: "string" },
         verbose: { type: "boolean", short: "v", multiple: true },
         "rekey-limit": { type: "string" },
+        "passphrase-file": { type: "string" },
+        moduli: { type: "string" },
+        "host-key-algorithms": { type: "string" },
+        "pubkey-accepted-algorithms": { type: "string" },
+        "passphrase-env": { type: "string" },
         "client-alive-interval": { type: "string" },
         "client-alive-count-max": { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -100,6 +152,18 @@ export function parseCli(argv: string[], home: string): CliSettings {
   if (listen === "") throw new UsageError("empty listen address");
   const rekey = v["rekey-limit"] === undefined ? undefined : parseRekeyLimit(v["rekey-limit"]);
   return {
+    moduli: v.moduli,
+    hostKeyAlgorithms: v["host-key-algorithms"] === undefined
+      ? undefined
+      : algorithmList("host-key-algorithms", v["host-key-algorithms"], DEFAULT_HOST_KEY_ALGS, HOST_KEY_ALGS),
+    pubkeyAcceptedAlgorithms: v["pubkey-accepted-algorithms"] === undefined ? undefined : algorithmList(
+      "pubkey-accepted-algorithms",
+      v["pubkey-accepted-algorithms"],
+      DEFAULT_USER_SIG_ALGS,
+      USER_SIG_ALGS,
+    ),
+    passphraseFile: v["passphrase-file"],
+    passphraseEnv: v["passphrase-env"],
     rekeyBytes: rekey?.bytes,
     rekeyIntervalMs: rekey?.ms,
     clientAliveIntervalMs: v["client-alive-interval"] === undefined
@@ -113,6 +177,11 @@ export function parseCli(argv: string[], home: string): CliSettings {
     hostKeys: v.key && v.key.length ? v.key : [`${home}/.config/tsshd/ssh_host_ed25519_key`],
     authorizedKeys: v["authorized-keys"] ?? `${home}/.ssh/authorized_keys`,
     shell: v.shell,
+    ciphers: v.ciphers === undefined ? undefined : algorithmList("ciphers", v.ciphers, DEFAULT_CIPHERS, CIPHERS),
+    macs: v.macs === undefined ? undefined : algorithmList("macs", v.macs, DEFAULT_MACS, MACS),
+    kex: v.kex === undefined
+      ? undefined
+      : algorithmList("kex", v.kex, DEFAULT_KEX, new Map(supportedKex().map((n) => [n, n]))),
     verbose: v.verbose?.length ?? 0,
     help: v.help ?? false,
     version: v.version ?? false,
@@ -153,6 +222,40 @@ function parseCount(text: string, flag: string): number {
   if (!/^\d+$/.test(text)) throw new UsageError(`invalid ${flag} '${text}': expected a whole number`);
   return Number(text);
 }
+
+/**
+ * An algorithm preference list from a flag value: `a,b,c` replaces the default,
+ * `+a,b` appends to it (skipping names already there). Unknown or repeated
+ * names and an empty list are usage errors.
+ *
+ * @example
+ * ```ts
+ * algorithmList("macs", "+hmac-sha1", ["hmac-sha2-256"], new Map([["hmac-sha1", 1], ["hmac-sha2-256", 2]]));
+ * // ["hmac-sha2-256", "hmac-sha1"]
+ * ```
+ */
+export function algorithmList(
+  flag: string,
+  value: string,
+  defaults: readonly string[],
+  supported: ReadonlyMap<string, unknown>,
+): string[] {
+  const append = value.startsWith("+");
+  const names = (append ? value.slice(1) : value).split(",");
+  const out = append ? [...defaults] : [];
+  for (const name of names) {
+    if (!supported.has(name)) {
+      const what = name === "" ? "empty name" : `unknown name '${name}'`;
+      throw new UsageError(`--${flag}: ${what} (supported: ${[...supported.keys()].join(",")})`);
+    }
+    if (!out.includes(name)) out.push(name);
+    else if (!append) throw new UsageError(`--${flag}: '${name}' is listed twice`);
+  }
+  return out;
+}
+
+const HOST_KEY_ALGS: ReadonlyMap<string, true> = new Map([...DEFAULT_HOST_KEY_ALGS, "ssh-rsa"].map((a) => [a, true]));
+const USER_SIG_ALGS: ReadonlyMap<string, true> = new Map([...DEFAULT_USER_SIG_ALGS, "ssh-rsa"].map((a) => [a, true]));
 
 function cleanParseError(msg: string): string {
   const first = msg.split("\n")[0];

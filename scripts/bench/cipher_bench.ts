@@ -2,7 +2,8 @@
  * Packet cipher throughput: MB/s (1 MB = 1e6 bytes of payload) of `seal`,
  * `open` and a full `seal` + `decryptLength` + `open` round for 32 KiB
  * payloads, for each registered cipher with this runtime's crypto provider
- * (plus the noble ChaCha20 fallback where the native one is the default).
+ * (plus the noble ChaCha20 fallback where the native one is the default); the
+ * non-AEAD ciphers (AES-CTR) once with every MAC.
  *
  * Run: `deno run -A scripts/bench/cipher_bench.ts` or `bun scripts/bench/cipher_bench.ts`.
  * Options: `--seconds N` (timing per cell, default 1), `--size BYTES` (payload, default 32768).
@@ -13,6 +14,7 @@ import process from "node:process";
 import { parseArgs } from "node:util";
 import { createCryptoProvider, hasNativeChaCha20 } from "../../src/runtime/crypto.ts";
 import { CIPHERS } from "../../src/ssh/crypto/ciphers.ts";
+import { MACS } from "../../src/ssh/crypto/macs.ts";
 import type { CryptoProvider } from "../../src/ssh/crypto/provider.ts";
 import type { PacketCipher } from "../../src/ssh/transport/cipher.ts";
 
@@ -51,12 +53,14 @@ function measure(step: (i: number) => void): number {
   return (n * PAYLOAD) / ((now - start) / 1000) / 1e6;
 }
 
-function benchCipher(label: string, provider: CryptoProvider, name: string): string {
+function benchCipher(label: string, provider: CryptoProvider, name: string, macName?: string): string {
   const alg = CIPHERS.get(name);
   if (!alg) throw new Error(`unknown cipher ${name}`);
+  const macAlg = macName === undefined ? undefined : MACS.get(macName);
   const key = crypto.getRandomValues(new Uint8Array(alg.keyLength));
   const iv = crypto.getRandomValues(new Uint8Array(alg.ivLength));
-  const make = () => alg.create(provider, key, iv, "encrypt");
+  const mac = macAlg && { algorithm: macAlg, key: crypto.getRandomValues(new Uint8Array(macAlg.keyLength)) };
+  const make = () => alg.create(provider, key, iv, "encrypt", mac);
   const packet = packetFor(make(), PAYLOAD);
 
   const sealer = make();
@@ -81,15 +85,16 @@ function benchCipher(label: string, provider: CryptoProvider, name: string): str
     rx.open(seq, wire);
   });
   const f = (v: number) => v.toFixed(0).padStart(8);
-  return `${(name + label).padEnd(46)}${f(seal)}${f(open)}${f(both)}`;
+  return `${(name + (macName ? ` + ${macName}` : "") + label).padEnd(46)}${f(seal)}${f(open)}${f(both)}`;
 }
 
 const runtime = navigator.userAgent;
 const provider = createCryptoProvider();
 console.log(`${runtime}, provider ${provider.name}, payload ${PAYLOAD} B, ${SECONDS} s per cell`);
 console.log(`${"cipher".padEnd(46)}${"seal".padStart(8)}${"open".padStart(8)}${"s+o".padStart(8)}   (MB/s)`);
-for (const name of CIPHERS.keys()) {
-  console.log(benchCipher("", provider, name));
+for (const [name, alg] of CIPHERS) {
+  if (alg.aead) console.log(benchCipher("", provider, name));
+  else for (const mac of MACS.keys()) console.log(benchCipher("", provider, name, mac));
 }
 if (hasNativeChaCha20()) {
   const noble = createCryptoProvider({ chacha20: "noble" });

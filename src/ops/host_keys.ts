@@ -1,5 +1,6 @@
 /**
- * Host keys for the binary: load an OpenSSH private key file, or — when the
+ * Host keys for the binary: load a private key file in any supported format
+ * (OpenSSH, PEM, PKCS#8, PuTTY; passphrase-protected too), or — when the
  * file does not exist — generate an Ed25519 key there (mode 0600, and the
  * `.pub` beside it), like lws-ssh-base's get/set_server_key.
  *
@@ -9,11 +10,13 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { CryptoProvider } from "../ssh/crypto/provider.ts";
 import { createHostKey, type HostKey } from "../ssh/keys/host_key.ts";
-import { encodeOpenSshPrivateKey, parseOpenSshPrivateKey } from "../ssh/keys/openssh_key.ts";
+import { encodeOpenSshPrivateKey } from "../ssh/keys/openssh_key.ts";
+import { parsePrivateKeyFile } from "../ssh/keys/key_file.ts";
 import { generateEd25519 } from "../ssh/keys/keygen.ts";
 import { formatPublicKeyLine } from "../ssh/keys/public_key_line.ts";
 import { fingerprintSha256, keyTypeLabel } from "../ssh/keys/fingerprint.ts";
 import { KeyError } from "../ssh/keys/errors.ts";
+import { keyFileErrorLine } from "../cli_keys.ts";
 import type { PrivateKey } from "../ssh/keys/private_key.ts";
 
 /** A host key file could not be used; the message names the file and the reason. */
@@ -45,7 +48,11 @@ export interface LoadedHostKey {
  * console.log(`${k.label} ${k.fingerprint}`);
  * ```
  */
-export async function loadOrCreateHostKey(provider: CryptoProvider, path: string): Promise<LoadedHostKey> {
+export async function loadOrCreateHostKey(
+  provider: CryptoProvider,
+  path: string,
+  options: { passphrase?: Uint8Array; allowSshRsa?: boolean } = {},
+): Promise<LoadedHostKey> {
   let text: string | undefined;
   try {
     text = await readFile(path, "utf8");
@@ -67,15 +74,18 @@ export async function loadOrCreateHostKey(provider: CryptoProvider, path: string
     generated = true;
   } else {
     try {
-      key = parseOpenSshPrivateKey(text);
+      key = parsePrivateKeyFile(text, { passphrase: options.passphrase });
     } catch (e) {
-      if (e instanceof KeyError) throw new HostKeyFileError(`bad host key ${path}: ${e.message}`);
+      if (e instanceof KeyError) {
+        const line = keyFileErrorLine(e, path);
+        throw new HostKeyFileError(line.startsWith(path) ? `bad host key ${line}` : `bad host key ${path}: ${line}`);
+      }
       throw e;
     }
   }
   let hostKey: HostKey;
   try {
-    hostKey = createHostKey(provider, key);
+    hostKey = createHostKey(provider, key, { allowSshRsa: options.allowSshRsa });
   } catch (e) {
     throw new HostKeyFileError(`bad host key ${path}: ${(e as Error).message}`);
   }

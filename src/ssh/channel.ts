@@ -14,6 +14,8 @@ import { SshWriter } from "./wire.ts";
 export interface ChannelSink {
   /** Queue a packet. */
   send(payload: Uint8Array): void;
+  /** Queue a packet of `length` bytes that `fill` writes in place. */
+  sendWith(length: number, fill: (dst: Uint8Array) => void): void;
   /** Resolves when the transport's output queue has room. */
   waitWritable(): Promise<void>;
   /** Called once both sides have sent CLOSE. */
@@ -143,11 +145,15 @@ export class Channel {
       if (this.closeSent || this.remoteClosed || this.remoteWindow === 0) continue;
       const n = Math.min(data.length - off, this.remoteWindow, this.remoteMaxPacket);
       const piece = data.subarray(off, off + n);
-      const w = new SshWriter(n + 16).byte(extended ? MSG.CHANNEL_EXTENDED_DATA : MSG.CHANNEL_DATA).uint32(
-        this.remoteId,
-      );
-      if (extended) w.uint32(EXTENDED_DATA_STDERR);
-      this.sink.send(w.string(piece).view_());
+      const header = extended ? 13 : 9;
+      this.sink.sendWith(header + n, (dst) => {
+        const dv = new DataView(dst.buffer, dst.byteOffset, header);
+        dst[0] = extended ? MSG.CHANNEL_EXTENDED_DATA : MSG.CHANNEL_DATA;
+        dv.setUint32(1, this.remoteId);
+        if (extended) dv.setUint32(5, EXTENDED_DATA_STDERR);
+        dv.setUint32(header - 4, n);
+        dst.set(piece, header);
+      });
       this.remoteWindow -= n;
       off += n;
     }

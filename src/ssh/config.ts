@@ -8,6 +8,8 @@ import type { CryptoProvider } from "./crypto/provider.ts";
 import type { HostKey } from "./keys/host_key.ts";
 import type { ServerOps } from "./ops.ts";
 import { DEFAULT_KEX } from "./crypto/kex/registry.ts";
+import { BUILTIN_MODULI } from "./crypto/kex/moduli.ts";
+import type { DhGroup } from "./crypto/kex/dh_groups.ts";
 import { DEFAULT_CIPHERS } from "./crypto/ciphers.ts";
 import { DEFAULT_MACS } from "./crypto/macs.ts";
 
@@ -83,6 +85,16 @@ export const DEFAULT_USER_SIG_ALGS: readonly string[] = [
   "rsa-sha2-256",
 ];
 
+/** Host key signature algorithms offered by default (ssh-rsa, SHA-1, only when configured). */
+export const DEFAULT_HOST_KEY_ALGS: readonly string[] = [
+  "ssh-ed25519",
+  "ecdsa-sha2-nistp256",
+  "ecdsa-sha2-nistp384",
+  "ecdsa-sha2-nistp521",
+  "rsa-sha2-512",
+  "rsa-sha2-256",
+];
+
 /** Everything a {@link Server} needs. */
 export interface ServerConfig {
   hostKeys: readonly HostKey[];
@@ -98,6 +110,13 @@ export interface ServerConfig {
   ciphers?: readonly string[];
   /** MAC preference (used only with non-AEAD ciphers). Default {@link DEFAULT_MACS} (SHA-1 MACs are opt-in). */
   macs?: readonly string[];
+  /** Groups for `diffie-hellman-group-exchange-sha256` (OpenSSH's moduli file); default the RFC 3526 groups. */
+  dhGexModuli?: readonly DhGroup[];
+  /**
+   * Host key algorithms to offer, in order; only those some host key can sign with are offered.
+   * Default: every algorithm of the loaded keys, in key order.
+   */
+  hostKeyAlgorithms?: readonly string[];
   /** Accepted user signature algorithms. Default {@link DEFAULT_USER_SIG_ALGS}. */
   userSigAlgs?: readonly string[];
 }
@@ -106,7 +125,12 @@ export interface ServerConfig {
 export const TSSHD_VERSION = "0.1.0";
 
 /** Fill in defaults. */
-export function resolveConfig(c: ServerConfig): Required<Omit<ServerConfig, "limits">> & { limits: Limits } {
+export function resolveConfig(
+  c: ServerConfig,
+): Required<Omit<ServerConfig, "limits" | "hostKeyAlgorithms">> & {
+  limits: Limits;
+  hostKeyAlgorithms?: readonly string[];
+} {
   return {
     hostKeys: c.hostKeys,
     ops: c.ops,
@@ -118,5 +142,7 @@ export function resolveConfig(c: ServerConfig): Required<Omit<ServerConfig, "lim
     ciphers: c.ciphers ?? DEFAULT_CIPHERS,
     macs: c.macs ?? DEFAULT_MACS,
     userSigAlgs: c.userSigAlgs ?? DEFAULT_USER_SIG_ALGS,
+    dhGexModuli: c.dhGexModuli ?? BUILTIN_MODULI,
+    hostKeyAlgorithms: c.hostKeyAlgorithms,
   };
 }

@@ -68,6 +68,10 @@ export class Connection implements ChannelSink {
     this.transport.send(payload);
   }
 
+  sendWith(length: number, fill: (dst: Uint8Array) => void): void {
+    this.transport.sendWith(length, fill);
+  }
+
   waitWritable(): Promise<void> {
     return this.transport.waitWritable();
   }

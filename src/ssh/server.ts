@@ -21,7 +21,8 @@ import { DISCONNECT } from "./messages.ts";
 import { ConnectionLostError, DisconnectError, PeerDisconnectedError } from "./errors.ts";
 import { WireError } from "./wire.ts";
 import { printable } from "./transport/version.ts";
-import { supportedKex } from "./crypto/kex/registry.ts";
+import { kexRegistry } from "./crypto/kex/registry.ts";
+import type { KexMethod } from "./crypto/kex/method.ts";
 import { findCipher } from "./crypto/ciphers.ts";
 
 /** An SSH server. */
@@ -31,12 +32,13 @@ export class Server {
   private unauthBySource = new Map<string, number>();
   private live = new Set<Transport>();
   private listeners = new Set<Listener>();
+  private kexMethods: ReadonlyMap<string, KexMethod>;
 
   constructor(config: ServerConfig) {
     this.cfg = resolveConfig(config);
     if (this.cfg.hostKeys.length === 0) throw new Error("Server needs at least one host key");
-    const known = new Set(supportedKex());
-    for (const k of this.cfg.kex) if (!known.has(k)) throw new Error(`unsupported KEX algorithm ${k}`);
+    this.kexMethods = kexRegistry({ moduli: this.cfg.dhGexModuli });
+    for (const k of this.cfg.kex) if (!this.kexMethods.has(k)) throw new Error(`unsupported KEX algorithm ${k}`);
     for (const c of this.cfg.ciphers) if (!findCipher(c)) throw new Error(`unsupported cipher ${c}`);
   }
 
@@ -98,6 +100,8 @@ export class Server {
       serverVersion: this.cfg.serverVersion,
       algorithms: { kex: this.cfg.kex, ciphers: this.cfg.ciphers, macs: this.cfg.macs, compression: ["none"] },
       serverSigAlgs: this.cfg.userSigAlgs,
+      kexMethods: this.kexMethods,
+      hostKeyAlgorithms: this.cfg.hostKeyAlgorithms,
       rekeyBytes: this.cfg.limits.rekeyBytes,
       rekeyIntervalMs: this.cfg.limits.rekeyIntervalMs,
     });

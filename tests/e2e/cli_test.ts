@@ -140,3 +140,71 @@ for (const flavor of flavors()) {
     },
   });
 }
+
+for (const flavor of flavors()) {
+  Deno.test({
+    name: `[${flavor}] cli: an encrypted PEM host key loads with --passphrase-file; a wrong one is one line`,
+    sanitizeResources: false,
+    sanitizeOps: false,
+    async fn() {
+      const ws = await workspace();
+      try {
+        const key = join(ws.dir, "enc_host");
+        const kg = new Deno.Command("ssh-keygen", {
+          args: ["-q", "-t", "ecdsa", "-m", "PEM", "-N", "s3cret words", "-f", key],
+        }).outputSync();
+        assert(kg.success);
+        const good = join(ws.dir, "pass");
+        await Deno.writeTextFile(good, "s3cret words\n");
+        const bad = join(ws.dir, "badpass");
+        await Deno.writeTextFile(bad, "nope\n");
+        const w = await tsshd(flavor, ["-p", "0", "-a", ws.authorizedKeys, "-k", key, "--passphrase-file", bad]);
+        assertEquals(w.code, 1);
+        assertEquals(
+          oneLine(w.stderr),
+          `tsshd: bad host key ${key}: incorrect passphrase supplied to decrypt private key ${key}`,
+        );
+        const n = await tsshd(flavor, ["-p", "0", "-a", ws.authorizedKeys, "-k", key]);
+        assertEquals(n.code, 1);
+        assert(oneLine(n.stderr).includes("--passphrase-file"), n.stderr);
+        const port = freePort();
+        const { cmd, args } = serverCommand(flavor, [
+          "-p",
+          String(port),
+          "-b",
+          "127.0.0.1",
+          "-a",
+          ws.authorizedKeys,
+          "-k",
+          key,
+          "--passphrase-file",
+          good,
+        ]);
+        const child = new Deno.Command(cmd, { args, cwd: ROOT, stdout: "piped", stderr: "piped" }).spawn();
+        try {
+          const reader = child.stdout.getReader();
+          let text = "";
+          while (!/listening on 127\.0\.0\.1 port \d+/.test(text)) {
+            const { value, done } = await reader.read();
+            if (done) break;
+            text += new TextDecoder().decode(value);
+          }
+          reader.releaseLock();
+          const scan = new Deno.Command("ssh-keyscan", {
+            args: ["-t", "ecdsa", "-p", String(port), "127.0.0.1"],
+            stdout: "piped",
+            stderr: "null",
+          })
+            .outputSync();
+          const pub = (await Deno.readTextFile(key + ".pub")).split(/\s+/).slice(0, 2).join(" ");
+          assert(new TextDecoder().decode(scan.stdout).includes(pub), "the encrypted key is served");
+        } finally {
+          child.kill("SIGTERM");
+          await child.output();
+        }
+      } finally {
+        await Deno.remove(ws.dir, { recursive: true });
+      }
+    },
+  });
+}

@@ -68,3 +68,21 @@ eachFlavor(
   },
   extraKeys,
 );
+
+eachFlavor("ssh-rsa (SHA-1) is refused by default for host and user keys", async ({ ssh }) => {
+  const h = await run("ssh", ["-o", "LogLevel=INFO", "-o", "HostKeyAlgorithms=ssh-rsa", ...ssh(), "true"]);
+  assertEquals(h.code, 255);
+  assert(h.stderr.includes("no matching host key type"), h.stderr);
+  const u = await run("ssh", ["-o", "PubkeyAcceptedAlgorithms=ssh-rsa", ...ssh("rsa"), "true"]);
+  assertEquals(u.code, 255);
+  assert(u.stderr.includes("Permission denied"), u.stderr);
+}, extraKeys);
+
+eachFlavor("ssh-rsa works when configured (+ssh-rsa) for host and user keys", async ({ ssh, server, ws }) => {
+  await Deno.writeTextFile(ws.knownHosts, `[127.0.0.1]:${server.port} ${pubLine(HK.keys.rsa)}\n`, { append: true });
+  const h = await run("ssh", ["-v", "-o", "HostKeyAlgorithms=ssh-rsa", ...ssh(), "true"]);
+  assertEquals(h.code, 0, h.stderr);
+  assert(h.stderr.includes("kex: host key algorithm: ssh-rsa"), h.stderr);
+  const u = await run("ssh", ["-v", "-o", "PubkeyAcceptedAlgorithms=ssh-rsa", ...ssh("rsa"), "true"]);
+  assertEquals(u.code, 0, u.stderr);
+}, [...extraKeys, "--host-key-algorithms", "+ssh-rsa", "--pubkey-accepted-algorithms", "+ssh-rsa"]);

@@ -99,7 +99,7 @@ Deno.test("a server that does not read stops the client; nothing is lost when it
 });
 
 Deno.test("data beyond our window is a protocol error (the peer ignored flow control)", () => {
-  const sink: ChannelSink = { send() {}, waitWritable: () => Promise.resolve(), release() {} };
+  const sink: ChannelSink = { send() {}, sendWith() {}, waitWritable: () => Promise.resolve(), release() {} };
   const ch = new Channel(sink, 0, 0, 1000, 1000, 4096, 4096);
   ch.receiveData(new Uint8Array(4000));
   let err: unknown;

@@ -1,6 +1,6 @@
 /**
  * Known-answer tests for the runtime crypto provider (`src/runtime/crypto.ts`),
- * with both ChaCha20 backends where this runtime has the native one.
+ * with the WebAssembly (default), noble and, where this runtime has it, native ChaCha20.
  * The vectors and checks live in `tests/fixtures/` so Bun runs the same ones
  * (`crypto_bun_test.ts`).
  */
@@ -8,8 +8,8 @@ import { strictEqual } from "node:assert";
 import { createCryptoProvider, hasNativeChaCha20 } from "../../src/runtime/crypto.ts";
 import { PROVIDER_CHECKS } from "../fixtures/provider_checks.ts";
 
-const providers = [createCryptoProvider()];
-if (hasNativeChaCha20()) providers.push(createCryptoProvider({ chacha20: "noble" }));
+const providers = [createCryptoProvider(), createCryptoProvider({ chacha20: "noble", poly1305: "noble" })];
+if (hasNativeChaCha20()) providers.push(createCryptoProvider({ chacha20: "native" }));
 
 for (const provider of providers) {
   for (const check of PROVIDER_CHECKS) {
@@ -17,8 +17,9 @@ for (const provider of providers) {
   }
 }
 
-Deno.test("Deno's node:crypto has a raw chacha20 matching noble's chacha20orig, and it is chosen by default", () => {
+Deno.test("Deno's node:crypto has a raw chacha20 matching noble's; the WebAssembly ChaCha20/Poly1305 are the default", () => {
   strictEqual(hasNativeChaCha20(), true);
-  strictEqual(createCryptoProvider().name, "node:crypto");
-  strictEqual(createCryptoProvider({ chacha20: "noble" }).name, "node:crypto+noble-chacha20");
+  strictEqual(createCryptoProvider().name, "node:crypto+wasm-chacha20+wasm-poly1305");
+  strictEqual(createCryptoProvider({ chacha20: "native" }).name, "node:crypto+wasm-poly1305");
+  strictEqual(createCryptoProvider({ chacha20: "noble" }).name, "node:crypto+noble-chacha20+wasm-poly1305");
 });

@@ -50,11 +50,14 @@ Deno.test("kexinit: the client's preference wins; AEAD ciphers negotiate no MAC;
   assertThrows(() => negotiate(lists({ kex: ["ext-info-c"] }), server, () => true), DisconnectError, "key exchange");
 });
 
-Deno.test("kexinit: a wrong first_kex_packet_follows guess is detected", () => {
-  const chosen = negotiate(lists(), lists(), () => true);
-  assert(!guessWasWrong(lists({ firstKexPacketFollows: true }), chosen));
-  assert(guessWasWrong(lists({ firstKexPacketFollows: true, hostKey: ["ssh-rsa", "ssh-ed25519"] }), chosen));
-  assert(!guessWasWrong(lists({ hostKey: ["ssh-rsa", "ssh-ed25519"] }), chosen));
+Deno.test("kexinit: a guess is right only if both sides list the same KEX and host key first", () => {
+  const server = lists({ kex: ["curve25519-sha256", "kex-strict-s-v00@openssh.com"] });
+  assert(!guessWasWrong(lists({ firstKexPacketFollows: true }), server));
+  assert(guessWasWrong(lists({ firstKexPacketFollows: true, hostKey: ["ssh-rsa", "ssh-ed25519"] }), server));
+  // the client's first KEX is acceptable to us, but it is not OUR first: still a wrong guess (RFC 4253 §7.1)
+  const mlkemFirst = lists({ kex: ["mlkem768x25519-sha256", "curve25519-sha256"] });
+  assert(guessWasWrong(lists({ firstKexPacketFollows: true }), mlkemFirst));
+  assert(!guessWasWrong(lists({ hostKey: ["ssh-rsa", "ssh-ed25519"] }), server), "no guess sent");
 });
 
 Deno.test("key derivation follows RFC 4253 §7.2 (checked against an independent composition)", () => {

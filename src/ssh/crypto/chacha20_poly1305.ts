@@ -11,6 +11,12 @@
  * - the tag is Poly1305 over `encrypted length ‖ encrypted rest`, checked in
  *   constant time before anything is decrypted.
  *
+ * Backends: with the crypto provider's own WebAssembly `chacha20` and `poly1305`
+ * (`src/ssh/crypto/wasm/`), a packet is sealed or opened by one call into the
+ * module (one copy in, one copy out); with any other pair (native or noble
+ * ChaCha20, noble Poly1305, or a wrapped provider) the construction is composed
+ * from the provider's two primitives, with the same result.
+ *
  * Padding: like every AEAD cipher in OpenSSH (`packet.c`: `aadlen = 4` whenever
  * the cipher has a tag), the 4-byte length is left out of the block alignment,
  * so `packet_length` itself must be a multiple of 8; OpenSSH drops packets
@@ -20,6 +26,7 @@
  */
 import type { CryptoProvider } from "./provider.ts";
 import { MacError, type PacketCipher } from "../transport/cipher.ts";
+import { loadedWasmChaChaPoly, type WasmChaChaPoly } from "./wasm/wasm_crypto.ts";
 
 /**
  * The SSH name of this cipher.
@@ -86,6 +93,10 @@ export class ChaCha20Poly1305Cipher implements PacketCipher {
   /** The nonce buffer, rewritten for every call (all calls are synchronous). */
   readonly #nonce = new Uint8Array(8);
   readonly #nonceView = new DataView(this.#nonce.buffer);
+  /** K_2 ‖ K_1 for the whole-packet WebAssembly path. */
+  readonly #keys: Uint8Array;
+  /** Set when the provider's ChaCha20 and Poly1305 are both the WebAssembly ones. */
+  readonly #wasm: WasmChaChaPoly | undefined;
 
   /**
    * @param provider the crypto backend (raw ChaCha20 and Poly1305).
@@ -97,6 +108,18 @@ export class ChaCha20Poly1305Cipher implements PacketCipher {
     this.#provider = provider;
     this.#mainKey = key.slice(0, 32);
     this.#lengthKey = key.slice(32, 64);
+    this.#keys = key.slice();
+    const wasm = loadedWasmChaChaPoly();
+    this.#wasm = wasm && provider.chacha20 === wasm.chacha20 && provider.poly1305 === wasm.poly1305 ? wasm : undefined;
+  }
+
+  /**
+   * `"wasm"` when packets go through the whole-packet WebAssembly path (the
+   * provider's `chacha20` and `poly1305` are the WebAssembly ones), else
+   * `"provider"` (composed from the provider's two primitives).
+   */
+  get implementation(): "wasm" | "provider" {
+    return this.#wasm ? "wasm" : "provider";
   }
 
   #nonceFor(seq: number): Uint8Array {
@@ -115,6 +138,7 @@ export class ChaCha20Poly1305Cipher implements PacketCipher {
 
   seal(seq: number, packet: Uint8Array): Uint8Array {
     if (packet.length < 4) throw new RangeError("packet too short");
+    if (this.#wasm) return this.#wasm.opensshSeal(this.#keys, seq, packet);
     const nonce = this.#nonceFor(seq);
     const n = packet.length;
     const out = wireBuffer(n + TAG_LENGTH);
@@ -126,6 +150,7 @@ export class ChaCha20Poly1305Cipher implements PacketCipher {
 
   decryptLength(seq: number, header: Uint8Array): number {
     if (header.length < 4) throw new RangeError("need 4 header bytes");
+    if (this.#wasm) return this.#wasm.opensshLength(this.#keys, seq, header);
     const plain = this.#provider.chacha20(this.#lengthKey, this.#nonceFor(seq), 0, header.subarray(0, 4));
     return ((plain[0] << 24) | (plain[1] << 16) | (plain[2] << 8) | plain[3]) >>> 0;
   }
@@ -133,6 +158,11 @@ export class ChaCha20Poly1305Cipher implements PacketCipher {
   open(seq: number, wire: Uint8Array): Uint8Array {
     const end = wire.length - TAG_LENGTH;
     if (end < 4) throw new MacError("packet too short to carry a tag");
+    if (this.#wasm) {
+      const body = this.#wasm.opensshOpen(this.#keys, seq, wire);
+      if (!body) throw new MacError();
+      return body;
+    }
     const nonce = this.#nonceFor(seq);
     if (!tagsEqual(this.#tag(nonce, wire.subarray(0, end)), wire.subarray(end))) throw new MacError();
     return this.#provider.chacha20(this.#mainKey, nonce, 1, wire.subarray(4, end));

@@ -5,14 +5,19 @@
  *
  * AEAD ciphers (`aead: true`) authenticate packets themselves, so no MAC is
  * negotiated for them (the MAC lists are ignored, as OpenSSH does). Non-AEAD
- * ciphers (e.g. a later `aes256-ctr` paired with an HMAC) will set `aead: false`.
+ * ciphers (`aes{128,192,256}-ctr`, `aead: false`) are paired with the
+ * negotiated MAC of the same direction: `create` then needs a {@link MacKey}
+ * (the algorithm and its key, derived with letter E client→server or F
+ * server→client).
  *
  * @module
  */
 import type { CryptoProvider } from "./provider.ts";
 import type { PacketCipher } from "../transport/cipher.ts";
+import type { MacAlgorithm } from "./macs.ts";
 import { CHACHA20_POLY1305_NAME, ChaCha20Poly1305Cipher } from "./chacha20_poly1305.ts";
 import { AES128_GCM_NAME, AES256_GCM_NAME, AesGcmCipher } from "./aes_gcm.ts";
+import { AES128_CTR_NAME, AES192_CTR_NAME, AES256_CTR_NAME, AES_BLOCK_SIZE, createAesCtrCipher } from "./aes_ctr.ts";
 
 /**
  * Which way a cipher instance runs: we send (`"encrypt"`) or we receive (`"decrypt"`).
@@ -23,6 +28,21 @@ import { AES128_GCM_NAME, AES256_GCM_NAME, AesGcmCipher } from "./aes_gcm.ts";
  * ```
  */
 export type CipherDirection = "encrypt" | "decrypt";
+
+/**
+ * The MAC half of a non-AEAD cipher: the negotiated algorithm and its derived key.
+ *
+ * @example
+ * ```ts
+ * import { HMAC_SHA2_256_ETM } from "./macs.ts";
+ * const mac: MacKey = { algorithm: HMAC_SHA2_256_ETM, key: new Uint8Array(HMAC_SHA2_256_ETM.keyLength) };
+ * ```
+ */
+export interface MacKey {
+  readonly algorithm: MacAlgorithm;
+  /** `algorithm.keyLength` bytes (letter E or F). */
+  readonly key: Uint8Array;
+}
 
 /**
  * A packet cipher algorithm as the key exchange sees it.
@@ -47,10 +67,18 @@ export interface CipherAlgorithm {
   /** True when the cipher authenticates packets itself, so no MAC is negotiated. */
   readonly aead: boolean;
   /**
-   * Create one direction's cipher. `direction` matters only to stream ciphers
-   * that keep separate encrypt/decrypt state (CTR); AEAD ciphers ignore it.
+   * Create one direction's cipher. `direction` matters only to ciphers that
+   * keep separate encrypt/decrypt state; the current ones ignore it. `mac` is
+   * required when `aead` is false (a {@link RangeError} otherwise) and ignored
+   * when it is true.
    */
-  create(provider: CryptoProvider, key: Uint8Array, iv: Uint8Array, direction: CipherDirection): PacketCipher;
+  create(
+    provider: CryptoProvider,
+    key: Uint8Array,
+    iv: Uint8Array,
+    direction: CipherDirection,
+    mac?: MacKey,
+  ): PacketCipher;
 }
 
 /** An AEAD registry entry whose `create` checks the derived key and IV lengths first. */
@@ -132,6 +160,62 @@ export const AES256_GCM: CipherAlgorithm = aeadCipher(
   (provider, key, iv) => new AesGcmCipher(provider, key, iv),
 );
 
+/** An AES-CTR registry entry: checks the key, IV and MAC, then pairs the keystream with the MAC. */
+function ctrCipher(name: string, keyLength: number): CipherAlgorithm {
+  return {
+    name,
+    keyLength,
+    ivLength: AES_BLOCK_SIZE,
+    blockSize: AES_BLOCK_SIZE,
+    aead: false,
+    create(provider, key, iv, _direction, mac) {
+      if (key.length !== keyLength || iv.length !== AES_BLOCK_SIZE) {
+        throw new RangeError(
+          `${name} needs a ${keyLength}-byte key and ${AES_BLOCK_SIZE}-byte IV, got ${key.length} and ${iv.length}`,
+        );
+      }
+      if (!mac) throw new RangeError(`${name} is not an AEAD cipher: it needs a MAC`);
+      return createAesCtrCipher(provider, key, iv, mac.algorithm.create(provider, mac.key));
+    },
+  };
+}
+
+/**
+ * `aes128-ctr` (RFC 4344): 16-byte key, 16-byte IV (initial counter), paired with a MAC.
+ *
+ * @example
+ * ```ts
+ * import { createCryptoProvider } from "../../runtime/crypto.ts";
+ * import { HMAC_SHA2_256_ETM } from "./macs.ts";
+ * const c = AES128_CTR.create(createCryptoProvider(), new Uint8Array(16), new Uint8Array(16), "encrypt", {
+ *   algorithm: HMAC_SHA2_256_ETM,
+ *   key: new Uint8Array(32),
+ * });
+ * c.tagLength; // 32
+ * ```
+ */
+export const AES128_CTR: CipherAlgorithm = ctrCipher(AES128_CTR_NAME, 16);
+
+/**
+ * `aes192-ctr` (RFC 4344): 24-byte key, 16-byte IV, paired with a MAC.
+ *
+ * @example
+ * ```ts
+ * AES192_CTR.aead; // false
+ * ```
+ */
+export const AES192_CTR: CipherAlgorithm = ctrCipher(AES192_CTR_NAME, 24);
+
+/**
+ * `aes256-ctr` (RFC 4344): 32-byte key, 16-byte IV, paired with a MAC.
+ *
+ * @example
+ * ```ts
+ * AES256_CTR.keyLength; // 32
+ * ```
+ */
+export const AES256_CTR: CipherAlgorithm = ctrCipher(AES256_CTR_NAME, 32);
+
 /**
  * Every supported cipher by SSH name.
  *
@@ -141,18 +225,27 @@ export const AES256_GCM: CipherAlgorithm = aeadCipher(
  * ```
  */
 export const CIPHERS: ReadonlyMap<string, CipherAlgorithm> = new Map(
-  [CHACHA20_POLY1305, AES128_GCM, AES256_GCM].map((c) => [c.name, c]),
+  [CHACHA20_POLY1305, AES128_GCM, AES256_GCM, AES128_CTR, AES192_CTR, AES256_CTR].map((c) => [c.name, c]),
 );
 
 /**
- * The server's default preference order (first is most preferred), as sent in KEXINIT.
+ * The server's default preference order (first is most preferred), as sent in KEXINIT:
+ * the AEAD ciphers, then AES-CTR (which needs a MAC).
  *
  * @example
  * ```ts
- * DEFAULT_CIPHERS.join(","); // "chacha20-poly1305@openssh.com,aes128-gcm@openssh.com,aes256-gcm@openssh.com"
+ * DEFAULT_CIPHERS[0]; // "chacha20-poly1305@openssh.com"
+ * DEFAULT_CIPHERS.at(-1); // "aes256-ctr"
  * ```
  */
-export const DEFAULT_CIPHERS: readonly string[] = [CHACHA20_POLY1305.name, AES128_GCM.name, AES256_GCM.name];
+export const DEFAULT_CIPHERS: readonly string[] = [
+  CHACHA20_POLY1305.name,
+  AES128_GCM.name,
+  AES256_GCM.name,
+  AES128_CTR.name,
+  AES192_CTR.name,
+  AES256_CTR.name,
+];
 
 /**
  * Look a cipher up by SSH name.

@@ -114,11 +114,12 @@ export function negotiate(
 
 /**
  * Whether the client's guessed first KEX packet (if any) is wrong and must be
- * ignored (RFC 4253 §7: the guess is right only if both the KEX and host key
- * algorithms are the first of the client's lists).
+ * ignored. RFC 4253 §7.1: the guess is right only when both sides list the
+ * same KEX algorithm first and the same host key algorithm first (what OpenSSH
+ * and Dropbear check); otherwise the client sends its init message again.
  */
-export function guessWasWrong(client: KexInitLists, chosen: Negotiated): boolean {
+export function guessWasWrong(client: KexInitLists, server: KexInitLists): boolean {
   if (!client.firstKexPacketFollows) return false;
-  const firstKex = client.kex.find((k) => !isPseudoKex(k));
-  return firstKex !== chosen.kex || client.hostKey[0] !== chosen.hostKey;
+  const first = (names: string[]) => names.find((k) => !isPseudoKex(k));
+  return first(client.kex) !== first(server.kex) || client.hostKey[0] !== server.hostKey[0];
 }

@@ -35,18 +35,26 @@ export class PacketWriter {
 
   /** Build, encrypt and number one packet. */
   seal(payload: Uint8Array): Uint8Array {
+    return this.sealWith(payload.length, (dst) => dst.set(payload));
+  }
+
+  /**
+   * Like {@link seal}, but `fill` writes the `payloadLength`-byte payload
+   * straight into the packet buffer (saves a copy on the data path).
+   */
+  sealWith(payloadLength: number, fill: (dst: Uint8Array) => void): Uint8Array {
     const c = this.cipher;
     const bs = c.blockSize;
-    const base = 1 + payload.length + (c.lengthExcludedFromPadding ? 0 : 4);
+    const base = 1 + payloadLength + (c.lengthExcludedFromPadding ? 0 : 4);
     let pad = bs - (base % bs);
     if (pad < 4) pad += bs;
-    const packetLength = 1 + payload.length + pad;
+    const packetLength = 1 + payloadLength + pad;
     const packet = new Uint8Array(4 + packetLength);
     const dv = new DataView(packet.buffer);
     dv.setUint32(0, packetLength);
     packet[4] = pad;
-    packet.set(payload, 5);
-    this.fillRandom(packet.subarray(5 + payload.length));
+    fill(packet.subarray(5, 5 + payloadLength));
+    this.fillRandom(packet.subarray(5 + payloadLength));
     const wire = c.seal(this.seq, packet);
     this.seq = (this.seq + 1) >>> 0;
     this.packetsSinceKeys++;

@@ -28,8 +28,10 @@ import {
   type Negotiated,
 } from "./kexinit.ts";
 import { kexMethod } from "../crypto/kex/registry.ts";
+import type { KexMethod } from "../crypto/kex/method.ts";
 import { deriveKey, exchangeHashPrefix } from "./key_derivation.ts";
 import { findCipher } from "../crypto/ciphers.ts";
+import { findMac } from "../crypto/macs.ts";
 import type { PacketCipher } from "./cipher.ts";
 
 /** Algorithm preferences offered by the server. */
@@ -49,6 +51,10 @@ export interface TransportOptions {
   algorithms: AlgorithmLists;
   /** Signature algorithms we verify for user auth, for `server-sig-algs`. */
   serverSigAlgs: readonly string[];
+  /** Host key algorithms to offer, in this order (default: all of the keys', in key order). */
+  hostKeyAlgorithms?: readonly string[];
+  /** KEX methods by name (default: the built-in registry). */
+  kexMethods?: ReadonlyMap<string, KexMethod>;
   /** Extra EXT_INFO extensions (name → value). */
   extraExtensions?: ReadonlyArray<[string, string]>;
   /** Output bytes queued above which `waitWritable()` blocks. */
@@ -159,6 +165,22 @@ export class Transport {
       return;
     }
     this.writeRaw(this.writer.seal(payload));
+    this.maybeRekey();
+  }
+
+  /**
+   * Queue one payload of `length` bytes that `fill` writes in place (the
+   * channel data path: no intermediate payload copy). `fill` runs at once.
+   */
+  sendWith(length: number, fill: (dst: Uint8Array) => void): void {
+    if (this.closed) return;
+    if (this.inKex) {
+      const payload = new Uint8Array(length);
+      fill(payload);
+      this.send(payload);
+      return;
+    }
+    this.writeRaw(this.writer.sealWith(length, fill));
     this.maybeRekey();
   }
 
@@ -327,8 +349,10 @@ export class Transport {
     const a = this.opts.algorithms;
     const kex = [...a.kex];
     if (this.kexCount === 0) kex.push(STRICT_S);
-    const hostAlgs: string[] = [];
+    let hostAlgs: string[] = [];
     for (const k of this.opts.hostKeys) for (const alg of k.algorithms) if (!hostAlgs.includes(alg)) hostAlgs.push(alg);
+    const wanted = this.opts.hostKeyAlgorithms;
+    if (wanted) hostAlgs = wanted.filter((a) => hostAlgs.includes(a));
     return {
       kex,
       hostKey: hostAlgs,
@@ -386,12 +410,12 @@ export class Transport {
       }
     }
     const chosen = negotiate(client, ours, (c) => findCipher(c)?.aead ?? false);
-    const method = kexMethod(chosen.kex);
+    const method = this.opts.kexMethods ? this.opts.kexMethods.get(chosen.kex) : kexMethod(chosen.kex);
     if (!method) throw new DisconnectError(DISCONNECT.KEY_EXCHANGE_FAILED, `unsupported kex ${chosen.kex}`);
     const hostKey = this.opts.hostKeys.find((k) => k.algorithms.includes(chosen.hostKey));
     if (!hostKey) throw new DisconnectError(DISCONNECT.KEY_EXCHANGE_FAILED, `no host key for ${chosen.hostKey}`);
 
-    let skipGuess = guessWasWrong(client, chosen);
+    let skipGuess = guessWasWrong(client, ours);
     const prefix = exchangeHashPrefix(
       this.clientVersion,
       this.opts.serverVersion,
@@ -420,7 +444,7 @@ export class Transport {
 
     const keys = (letter: string, n: number) =>
       deriveKey(this.opts.crypto, method.hash, result.sharedSecret, h, letter, this.sessionId!, n);
-    const outCipher = this.makeCipher(chosen.encS2C, keys, "B", "D", "encrypt");
+    const outCipher = this.makeCipher(chosen.encS2C, chosen.macS2C, keys, "B", "D", "F", "encrypt");
     this.writer.setCipher(outCipher);
     if (this.strictKex) this.writer.seq = 0;
 
@@ -429,7 +453,7 @@ export class Transport {
     // EXT_INFO is still the next packet after our NEWKEYS (RFC 8308 §2.4), but sent only now: answering the
     // client's NEWKEYS at once lets our ACK ride on it instead of a ~40 ms delayed ACK stalling the client.
     if (firstKex && this.clientExtInfo) this.writeRaw(this.writer.seal(this.extInfo()));
-    const inCipher = this.makeCipher(chosen.encC2S, keys, "A", "C", "decrypt");
+    const inCipher = this.makeCipher(chosen.encC2S, chosen.macC2S, keys, "A", "C", "E", "decrypt");
     this.reader.setCipher(inCipher);
     if (this.strictKex) this.reader.seq = 0;
 
@@ -443,18 +467,24 @@ export class Transport {
     for (const m of held) this.writeRaw(this.writer.seal(m));
   }
 
+  /** One direction's cipher; a non-AEAD cipher is paired with the negotiated MAC, keyed from `macLetter`. */
   private makeCipher(
     name: string,
+    macName: string | undefined,
     keys: (letter: string, n: number) => Uint8Array,
     ivLetter: string,
     keyLetter: string,
+    macLetter: string,
     direction: "encrypt" | "decrypt",
   ): PacketCipher {
     const spec = findCipher(name);
     if (!spec) throw new DisconnectError(DISCONNECT.KEY_EXCHANGE_FAILED, `unsupported cipher ${name}`);
     const iv = spec.ivLength ? keys(ivLetter, spec.ivLength) : new Uint8Array(0);
     const key = keys(keyLetter, spec.keyLength);
-    return spec.create(this.opts.crypto, key, iv, direction);
+    if (spec.aead) return spec.create(this.opts.crypto, key, iv, direction);
+    const mac = macName === undefined ? undefined : findMac(macName);
+    if (!mac) throw new DisconnectError(DISCONNECT.KEY_EXCHANGE_FAILED, `unsupported MAC ${macName}`);
+    return spec.create(this.opts.crypto, key, iv, direction, { algorithm: mac, key: keys(macLetter, mac.keyLength) });
   }
 
   private extInfo(): Uint8Array {
