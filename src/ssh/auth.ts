@@ -223,6 +223,7 @@ function securityKeyRefusal(
 
 function succeed(ctx: AuthContext, user: string, method: string, permissions: Permissions): AuthOutcome {
   ctx.transport.send(new Uint8Array([MSG.USERAUTH_SUCCESS]));
+  ctx.transport.startDelayedCompression();
   return { user, method, permissions: permissions ?? {} };
 }
 

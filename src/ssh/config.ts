@@ -9,6 +9,7 @@ import type { HostKey } from "./keys/host_key.ts";
 import type { ServerOps } from "./ops.ts";
 import { DEFAULT_KEX } from "./crypto/kex/registry.ts";
 import { BUILTIN_MODULI } from "./crypto/kex/moduli.ts";
+import { DEFAULT_COMPRESSION } from "./transport/compression.ts";
 import type { DhGroup } from "./crypto/kex/dh_groups.ts";
 import { DEFAULT_CIPHERS } from "./crypto/ciphers.ts";
 import { DEFAULT_MACS } from "./crypto/macs.ts";
@@ -110,6 +111,8 @@ export interface ServerConfig {
   ciphers?: readonly string[];
   /** MAC preference (used only with non-AEAD ciphers). Default {@link DEFAULT_MACS} (SHA-1 MACs are opt-in). */
   macs?: readonly string[];
+  /** Compression offered. Default `none`, `zlib@openssh.com` (delayed until after authentication). */
+  compression?: readonly string[];
   /** Groups for `diffie-hellman-group-exchange-sha256` (OpenSSH's moduli file); default the RFC 3526 groups. */
   dhGexModuli?: readonly DhGroup[];
   /**
@@ -143,6 +146,7 @@ export function resolveConfig(
     macs: c.macs ?? DEFAULT_MACS,
     userSigAlgs: c.userSigAlgs ?? DEFAULT_USER_SIG_ALGS,
     dhGexModuli: c.dhGexModuli ?? BUILTIN_MODULI,
+    compression: c.compression ?? DEFAULT_COMPRESSION,
     hostKeyAlgorithms: c.hostKeyAlgorithms,
   };
 }

@@ -98,7 +98,12 @@ export class Server {
       crypto: this.cfg.crypto,
       hostKeys: this.cfg.hostKeys,
       serverVersion: this.cfg.serverVersion,
-      algorithms: { kex: this.cfg.kex, ciphers: this.cfg.ciphers, macs: this.cfg.macs, compression: ["none"] },
+      algorithms: {
+        kex: this.cfg.kex,
+        ciphers: this.cfg.ciphers,
+        macs: this.cfg.macs,
+        compression: this.cfg.compression,
+      },
       serverSigAlgs: this.cfg.userSigAlgs,
       kexMethods: this.kexMethods,
       hostKeyAlgorithms: this.cfg.hostKeyAlgorithms,

@@ -164,6 +164,8 @@ Deno.test("huffman: RFC 1951 §3.2.2 example code (ABCDEFGH with lengths 3,3,3,3
 Deno.test("huffman: code lengths are optimal-ish, complete, and limited", () => {
   assertEquals([...codeLengths(Uint32Array.of(10, 1, 1, 0), 4, 15)], [1, 2, 2, 0]);
   assertEquals([...codeLengths(Uint32Array.of(0, 0, 5), 3, 15)], [1, 0, 1], "one symbol gets a partner");
+  assertEquals([...codeLengths(Uint32Array.of(3, 100000, 1, 70000), 4, 15)], [3, 1, 3, 2], "weights above 16 bits");
+  assertEquals([...codeLengths(Uint32Array.of(300, 2, 256, 1, 40), 5, 15)], [1, 4, 2, 4, 3], "radix on both bytes");
   // Fibonacci frequencies make a 20-deep tree unless limited
   const fib = [1, 1];
   while (fib.length < 22) fib.push(fib[fib.length - 1] + fib[fib.length - 2]);

@@ -334,9 +334,16 @@ const CHECKS: readonly Check<void>[] = [
           assertBytes(body, packet.subarray(4), `open seq ${s} payload ${payload}`);
         }
       }
-      for (let payload = 0; payload < 600; payload += 7) {
+      // Every size up to 1100 bytes crosses the small/stitched split (464 bytes) and several 256-byte chunks.
+      for (let payload = 0; payload < 1100; payload++) {
         const packet = packetOf(payload, payload);
-        assertBytes(w.opensshSeal(keys, payload, packet), nobleSeal(keys, payload, packet), `payload ${payload}`);
+        const wire = nobleSeal(keys, payload, packet);
+        assertSame(w.opensshSeal(keys, payload, packet), wire, `seal payload ${payload}`);
+        assertSame(
+          w.opensshOpen(keys, payload, wire) ?? new Uint8Array(0),
+          packet.subarray(4),
+          `open payload ${payload}`,
+        );
       }
     },
   },
@@ -345,12 +352,15 @@ const CHECKS: readonly Check<void>[] = [
     run() {
       const w = loadWasmChaChaPoly();
       const keys = pattern(64, 4);
-      const wire = w.opensshSeal(keys, 77, packetOf(100, 1));
-      for (let i = 0; i < wire.length; i += 13) {
-        const bad = wire.slice();
-        bad[i] ^= 0x10;
-        strictEqual(w.opensshOpen(keys, 77, bad), null, `byte ${i}`);
+      for (const payload of [100, 3000]) {
+        const big = w.opensshSeal(keys, 77, packetOf(payload, 1));
+        for (let i = 0; i < big.length; i += 13) {
+          const bad = big.slice();
+          bad[i] ^= 0x10;
+          strictEqual(w.opensshOpen(keys, 77, bad), null, `payload ${payload} byte ${i}`);
+        }
       }
+      const wire = w.opensshSeal(keys, 77, packetOf(100, 1));
       strictEqual(w.opensshOpen(keys, 78, wire), null, "seq + 1");
       const otherKeys = keys.slice();
       otherKeys[0] ^= 1;

@@ -9,7 +9,9 @@
  * - the Poly1305 key is the first 32 bytes of `K_2`'s keystream block 0, and
  *   the rest of the packet is encrypted with `K_2` from block counter 1;
  * - the tag is Poly1305 over `encrypted length ‖ encrypted rest`, checked in
- *   constant time before anything is decrypted.
+ *   constant time before any plaintext is returned (the composed path checks
+ *   it before decrypting; the WebAssembly path decrypts large packets in its
+ *   own memory while authenticating them and hands out nothing on a mismatch).
  *
  * Backends: with the crypto provider's own WebAssembly `chacha20` and `poly1305`
  * (`src/ssh/crypto/wasm/`), a packet is sealed or opened by one call into the

@@ -42,21 +42,17 @@ export function codeLengths(freqs: ArrayLike<number>, n: number, maxBits: number
 
 /** Unlimited Huffman code lengths by the two-queue method over leaves sorted by weight. */
 function huffmanLengths(weights: Float64Array, n: number): Uint8Array {
-  // sort leaves by (weight, symbol) with one native numeric sort of packed keys (weights are integers)
-  let m = 0;
-  for (let s = 0; s < n; s++) if (weights[s] > 0) m++;
-  const keys = new Float64Array(m);
-  for (let s = 0, k = 0; s < n; s++) if (weights[s] > 0) keys[k++] = weights[s] * 1024 + s;
-  keys.sort();
+  const leaves = sortedLeaves(weights, n);
+  const m = leaves.length;
   const lengths = new Uint8Array(n);
   if (m === 1) {
-    lengths[keys[0] % 1024] = 1;
+    lengths[leaves[0]] = 1;
     return lengths;
   }
   // nodes 0…m-1 are leaves (in sorted order), m… are internal nodes in creation order
   const weight = new Float64Array(2 * m - 1);
   const parent = new Int32Array(2 * m - 1);
-  for (let i = 0; i < m; i++) weight[i] = Math.floor(keys[i] / 1024);
+  for (let i = 0; i < m; i++) weight[i] = weights[leaves[i]];
   let nextLeaf = 0;
   let nextInternal = m;
   for (let created = m; created < 2 * m - 1; created++) {
@@ -73,8 +69,39 @@ function huffmanLengths(weights: Float64Array, n: number): Uint8Array {
   // depths: the root (last node) is 0; parents are always created after their children
   const depth = new Uint8Array(2 * m - 1);
   for (let i = 2 * m - 3; i >= 0; i--) depth[i] = depth[parent[i]] + 1;
-  for (let i = 0; i < m; i++) lengths[keys[i] % 1024] = depth[i];
+  for (let i = 0; i < m; i++) lengths[leaves[i]] = depth[i];
   return lengths;
+}
+
+/**
+ * The symbols of non-zero weight, ordered by weight (then symbol): a stable
+ * two-pass radix sort on 16-bit weights (block frequencies fit), else a native sort.
+ */
+function sortedLeaves(weights: Float64Array, n: number): Uint16Array {
+  let m = 0;
+  let max = 0;
+  for (let s = 0; s < n; s++) {
+    if (weights[s] > 0) m++;
+    if (weights[s] > max) max = weights[s];
+  }
+  const leaves = new Uint16Array(m);
+  for (let s = 0, k = 0; s < n; s++) if (weights[s] > 0) leaves[k++] = s;
+  if (max > 0xffff) {
+    return Uint16Array.from([...leaves].sort((a, b) => weights[a] - weights[b] || a - b));
+  }
+  const low = new Uint16Array(m);
+  radixPass(leaves, low, weights, 0);
+  radixPass(low, leaves, weights, 8);
+  return leaves;
+}
+
+/** One stable counting-sort pass of `from` into `to` on bits `shift…shift+8` of each symbol's weight. */
+function radixPass(from: Uint16Array, to: Uint16Array, weights: Float64Array, shift: number): void {
+  const count = new Int32Array(257);
+  const m = from.length;
+  for (let i = 0; i < m; i++) count[((weights[from[i]] >> shift) & 255) + 1]++;
+  for (let d = 1; d < 257; d++) count[d] += count[d - 1];
+  for (let i = 0; i < m; i++) to[count[(weights[from[i]] >> shift) & 255]++] = from[i];
 }
 
 /**

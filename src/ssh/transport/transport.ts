@@ -17,7 +17,8 @@ import { DISCONNECT, isKexMessage, isTransportGeneric, MSG } from "../messages.t
 import { ConnectionLostError, DisconnectError, PeerDisconnectedError, protocolError } from "../errors.ts";
 import { SshReader, SshWriter } from "../wire.ts";
 import { VersionParser } from "./version.ts";
-import { PacketReader } from "./packet_reader.ts";
+import { MAX_PACKET_LENGTH, PacketReader } from "./packet_reader.ts";
+import { Compressor, Decompressor, findCompression } from "./compression.ts";
 import { PacketWriter } from "./packet_writer.ts";
 import {
   decodeKexInit,
@@ -96,6 +97,9 @@ export class Transport {
   private ourKexInit: Uint8Array | undefined;
   private held: Uint8Array[] = [];
   private kexCount = 0;
+  private compressOut: Compressor | undefined;
+  private decompressIn: Decompressor | undefined;
+  private authenticated = false;
   private lastKexAt = 0;
   /** When the last packet arrived from the peer (ms since epoch). */
   lastReceivedAt = Date.now();
@@ -143,7 +147,7 @@ export class Transport {
    */
   async readPacket(): Promise<Uint8Array> {
     for (;;) {
-      const p = this.reader.next();
+      const p = this.nextPacket();
       if (!p) {
         const chunk = await this.stream.read();
         if (!chunk) throw new ConnectionLostError();
@@ -164,7 +168,7 @@ export class Transport {
       this.held.push(payload);
       return;
     }
-    this.writeRaw(this.writer.seal(payload));
+    this.writeRaw(this.sealPacket(payload));
     this.maybeRekey();
   }
 
@@ -180,8 +184,48 @@ export class Transport {
       this.send(payload);
       return;
     }
-    this.writeRaw(this.writer.sealWith(length, fill));
+    if (this.compressOut) {
+      const payload = new Uint8Array(length);
+      fill(payload);
+      this.writeRaw(this.sealPacket(payload));
+    } else {
+      this.writeRaw(this.writer.sealWith(length, fill));
+    }
     this.maybeRekey();
+  }
+
+  /** Compress (once compression is on) and seal one payload. */
+  private sealPacket(payload: Uint8Array): Uint8Array {
+    return this.writer.seal(this.compressOut ? this.compressOut.compress(payload) : payload);
+  }
+
+  /** The next decrypted (and, once on, decompressed) payload, or null if more bytes are needed. */
+  private nextPacket(): Uint8Array | null {
+    const p = this.reader.next();
+    if (!p || !this.decompressIn) return p;
+    const out = this.decompressIn.decompress(p, MAX_PACKET_LENGTH);
+    if (out.length === 0) throw protocolError("compressed packet with an empty payload");
+    return out;
+  }
+
+  /**
+   * Turn on `zlib@openssh.com` if it was negotiated: called right after
+   * USERAUTH_SUCCESS is queued (everything sent after it, and everything the
+   * client sends after receiving it, is compressed). Each later NEWKEYS starts
+   * new streams, as OpenSSH does.
+   */
+  startDelayedCompression(): void {
+    this.authenticated = true;
+    const n = this.negotiated;
+    if (!n) return;
+    if (!this.compressOut && findCompression(n.compS2C)?.delayed) this.compressOut = new Compressor();
+    if (!this.decompressIn && findCompression(n.compC2S)?.delayed) this.decompressIn = new Decompressor();
+  }
+
+  /** Whether compression `name` is on for keys that take effect now. */
+  private compressionStarts(name: string): boolean {
+    const c = findCompression(name);
+    return c !== undefined && c.compresses && (!c.delayed || this.authenticated);
   }
 
   /**
@@ -222,7 +266,7 @@ export class Transport {
     try {
       this.held = [];
       const w = new SshWriter().byte(MSG.DISCONNECT).uint32(reason).string(description).string("");
-      this.writeRaw(this.writer.seal(w.bytes()));
+      this.writeRaw(this.sealPacket(w.bytes()));
       await Promise.race([this.flush(), new Promise((r) => setTimeout(r, 1000))]);
     } catch {
       // the socket may already be gone
@@ -372,18 +416,18 @@ export class Transport {
     if (this.ourKexInit) return;
     const payload = encodeKexInit(this.serverLists());
     this.ourKexInit = payload;
-    this.writeRaw(this.writer.seal(payload));
+    this.writeRaw(this.sealPacket(payload));
   }
 
   /** Read the next packet during KEX, skipping IGNORE/DEBUG unless strict. */
   private async readKexPacket(): Promise<Uint8Array> {
     for (;;) {
-      let p = this.reader.next();
+      let p = this.nextPacket();
       while (!p) {
         const chunk = await this.stream.read();
         if (!chunk) throw new ConnectionLostError("connection closed during key exchange");
         this.reader.push(chunk);
-        p = this.reader.next();
+        p = this.nextPacket();
       }
       const type = p[0];
       if (isKexMessage(type)) return p;
@@ -432,7 +476,7 @@ export class Transport {
         }
         return this.readKexPacket();
       },
-      send: (payload) => this.writeRaw(this.writer.seal(payload)),
+      send: (payload) => this.writeRaw(this.sealPacket(payload)),
       hostKeyBlob: hostKey.publicBlob,
       sign: (data) => hostKey.sign(chosen.hostKey, data),
       hashPrefix: prefix,
@@ -440,22 +484,25 @@ export class Transport {
     const h = result.exchangeHash;
     const firstKex = this.sessionId === undefined;
     if (firstKex) this.sessionId = h;
-    this.writeRaw(this.writer.seal(new Uint8Array([MSG.NEWKEYS])));
+    this.writeRaw(this.sealPacket(new Uint8Array([MSG.NEWKEYS])));
 
     const keys = (letter: string, n: number) =>
       deriveKey(this.opts.crypto, method.hash, result.sharedSecret, h, letter, this.sessionId!, n);
     const outCipher = this.makeCipher(chosen.encS2C, chosen.macS2C, keys, "B", "D", "F", "encrypt");
     this.writer.setCipher(outCipher);
     if (this.strictKex) this.writer.seq = 0;
+    // Like OpenSSH, every NEWKEYS starts fresh zlib streams (delayed ones only after authentication).
+    this.compressOut = this.compressionStarts(chosen.compS2C) ? new Compressor() : undefined;
 
     const nk = await this.readKexPacket();
     if (nk[0] !== MSG.NEWKEYS) throw protocolError(`expected NEWKEYS, got ${nk[0]}`);
     // EXT_INFO is still the next packet after our NEWKEYS (RFC 8308 §2.4), but sent only now: answering the
     // client's NEWKEYS at once lets our ACK ride on it instead of a ~40 ms delayed ACK stalling the client.
-    if (firstKex && this.clientExtInfo) this.writeRaw(this.writer.seal(this.extInfo()));
+    if (firstKex && this.clientExtInfo) this.writeRaw(this.sealPacket(this.extInfo()));
     const inCipher = this.makeCipher(chosen.encC2S, chosen.macC2S, keys, "A", "C", "E", "decrypt");
     this.reader.setCipher(inCipher);
     if (this.strictKex) this.reader.seq = 0;
+    this.decompressIn = this.compressionStarts(chosen.compC2S) ? new Decompressor() : undefined;
 
     this.negotiated = chosen;
     this.hostKey = hostKey;
@@ -464,7 +511,7 @@ export class Transport {
     this.ourKexInit = undefined;
     const held = this.held;
     this.held = [];
-    for (const m of held) this.writeRaw(this.writer.seal(m));
+    for (const m of held) this.writeRaw(this.sealPacket(m));
   }
 
   /** One direction's cipher; a non-AEAD cipher is paired with the negotiated MAC, keyed from `macLetter`. */

@@ -11,7 +11,7 @@
  * All pointers are offsets into this module's memory; the caller (wasm_crypto.ts)
  * copies data in at heap_base() and out again.
  */
-#include "wasm_crypto.h"
+#include "chacha20.h"
 
 extern u8 __heap_base;
 
@@ -49,17 +49,47 @@ static void crypt_rest(const u8 *keys, const u8 nonce[8], const u8 ks[256], u8 *
   if (len > head) chacha20_xor(keys, nonce, 4, rest + head, len - head);
 }
 
+/* Constant-time comparison of two 16-byte tags: 1 if equal. */
+static u32 tags_equal(const u8 *a, const u8 *b) {
+  u32 diff = 0;
+  for (int i = 0; i < 16; i++) diff |= a[i] ^ b[i];
+  return diff == 0;
+}
+
 /*
  * Seal the plaintext packet of `len` (≥ 4) bytes at `buf` in place and append
- * the 16-byte tag at buf + len.
+ * the 16-byte tag at buf + len. From the second 256-byte chunk on, Poly1305
+ * absorbs the previous (already encrypted) 256 bytes of buf while ChaCha20
+ * encrypts the next chunk (stitched, see xor_blocks4_mac).
  */
 EXPORT("openssh_seal") void openssh_seal(const u8 *keys, u32 seq, u8 *buf, u32 len) {
   u8 nonce[8], ks[256];
   seq_nonce(nonce, seq);
   chacha20_xor(keys + 32, nonce, 0, buf, 4);
   first_blocks(ks, keys, nonce);
-  crypt_rest(keys, nonce, ks, buf + 4, len - 4);
-  poly1305_mac(buf + len, ks, buf, len);
+  u32 rest = len - 4, head = rest < 192 ? rest : 192;
+  xor_bytes(buf + 4, ks + 64, head);
+  poly_state st;
+  poly_init(&st, ks);
+  u32 done = 4 + head; /* bytes of buf encrypted so far */
+  u32 mac = 0;         /* bytes of buf absorbed so far (a multiple of 256) */
+  u32 s[16];
+  u64 counter = 4;
+  init_state(s, keys, nonce, counter);
+  while (len - done >= 256) {
+    if (done >= mac + 256) {
+      xor_blocks4_mac(s, buf + done, &st, buf + mac);
+      mac += 256;
+    } else {
+      xor_blocks4(s, buf + done);
+    }
+    counter += 4;
+    s[12] = (u32)counter;
+    s[13] = (u32)(counter >> 32);
+    done += 256;
+  }
+  if (len > done) chacha20_xor(keys, nonce, counter, buf + done, len - done);
+  poly_finish(&st, ks, buf + mac, len - mac, buf + len);
 }
 
 /* The packet length from the 4 encrypted header bytes at `hdr` (left unchanged). */
@@ -72,20 +102,47 @@ EXPORT("openssh_length") u32 openssh_length(const u8 *keys, u32 seq, const u8 *h
 }
 
 /*
- * Check the tag of the wire packet of `len` (≥ 20) bytes at `buf` (encrypted
- * length ‖ encrypted rest ‖ tag) in constant time; only if it matches, decrypt
- * the rest (buf + 4 .. buf + len − 16) in place. Returns 1 if the tag matched,
- * else 0 (and leaves buf unchanged).
+ * Authenticate and decrypt the wire packet of `len` (≥ 20) bytes at `buf`
+ * (encrypted length ‖ encrypted rest ‖ tag) in place. Returns 1 if the tag
+ * matched, else 0; then buf holds garbage (partly decrypted) that the caller
+ * must not use. The tag comparison is constant-time.
+ *
+ * Small packets are MACed whole, then decrypted. Larger ones run Poly1305
+ * ahead of ChaCha20: the first 208 bytes are absorbed, then each 256-byte
+ * chunk is decrypted while the next 256 ciphertext bytes (starting 12 bytes
+ * past the chunk) are absorbed in the same loop; whatever is left is absorbed
+ * before it is decrypted. Every byte is MACed as ciphertext.
  */
 EXPORT("openssh_open") u32 openssh_open(const u8 *keys, u32 seq, u8 *buf, u32 len) {
   u8 nonce[8], ks[256], tag[16];
   u32 end = len - 16;
   seq_nonce(nonce, seq);
   first_blocks(ks, keys, nonce);
-  poly1305_mac(tag, ks, buf, end);
-  u32 diff = 0;
-  for (int i = 0; i < 16; i++) diff |= tag[i] ^ buf[end + i];
-  if (diff != 0) return 0;
-  crypt_rest(keys, nonce, ks, buf + 4, end - 4);
+  poly_state st;
+  poly_init(&st, ks);
+  if (end < 208 + 256) {
+    poly_finish(&st, ks, buf, end, tag);
+    if (!tags_equal(tag, buf + end)) return 0;
+    crypt_rest(keys, nonce, ks, buf + 4, end - 4);
+    return 1;
+  }
+  poly_blocks(&st, buf, 13);
+  u32 mac = 208; /* bytes of buf absorbed so far */
+  xor_bytes(buf + 4, ks + 64, 192);
+  u32 done = 196; /* bytes of buf decrypted so far */
+  u32 s[16];
+  u64 counter = 4;
+  init_state(s, keys, nonce, counter);
+  while (end - done >= 256 && end - mac >= 256) {
+    xor_blocks4_mac(s, buf + done, &st, buf + mac);
+    mac += 256;
+    done += 256;
+    counter += 4;
+    s[12] = (u32)counter;
+    s[13] = (u32)(counter >> 32);
+  }
+  poly_finish(&st, ks, buf + mac, end - mac, tag);
+  if (!tags_equal(tag, buf + end)) return 0;
+  if (end > done) chacha20_xor(keys, nonce, counter, buf + done, end - done);
   return 1;
 }

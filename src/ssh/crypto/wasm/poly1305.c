@@ -9,50 +9,9 @@
  * hence the precomputed s_j = 5·r_j. Clamping keeps r_j < 2^26 (r_1..r_4 even
  * smaller), so each 64-bit column sum stays far below 2^64.
  */
-#include "wasm_crypto.h"
+#include "poly1305.h"
 
-#define MASK26 0x3ffffffu
-
-typedef struct {
-  u32 r[5];  /* r, clamped, in 26-bit limbs */
-  u32 r2[5]; /* r^2 mod p, fully carried */
-  u32 h[5];  /* the accumulator */
-} poly_state;
-
-/* The 26-bit limbs of a 16-byte little-endian block, plus `hibit` (2^128 as bit 24 of limb 4). */
-#define LIMBS(m, hibit, l0, l1, l2, l3, l4)                                                                            \
-  l0 = load32_le((m) + 0) & MASK26, l1 = (load32_le((m) + 3) >> 2) & MASK26,                                           \
-  l2 = (load32_le((m) + 6) >> 4) & MASK26, l3 = (load32_le((m) + 9) >> 6) & MASK26,                                    \
-  l4 = (load32_le((m) + 12) >> 8) | (hibit)
-
-/*
- * The five column sums of a·b (limbs, b < 2^26 each) before reduction, added
- * to d0..d4: column k gets a_i·b_j for i + j = k and 5·a_i·b_j for i + j = k + 5.
- */
-#define MULADD(d, a0, a1, a2, a3, a4, b0, b1, b2, b3, b4)                                                              \
-  do {                                                                                                                 \
-    u64 b5_1 = (u64)(b1) * 5, b5_2 = (u64)(b2) * 5, b5_3 = (u64)(b3) * 5, b5_4 = (u64)(b4) * 5;                      \
-    d[0] += (u64)(a0) * (b0) + (u64)(a1) * b5_4 + (u64)(a2) * b5_3 + (u64)(a3) * b5_2 + (u64)(a4) * b5_1;             \
-    d[1] += (u64)(a0) * (b1) + (u64)(a1) * (b0) + (u64)(a2) * b5_4 + (u64)(a3) * b5_3 + (u64)(a4) * b5_2;            \
-    d[2] += (u64)(a0) * (b2) + (u64)(a1) * (b1) + (u64)(a2) * (b0) + (u64)(a3) * b5_4 + (u64)(a4) * b5_3;           \
-    d[3] += (u64)(a0) * (b3) + (u64)(a1) * (b2) + (u64)(a2) * (b1) + (u64)(a3) * (b0) + (u64)(a4) * b5_4;          \
-    d[4] += (u64)(a0) * (b4) + (u64)(a1) * (b3) + (u64)(a2) * (b2) + (u64)(a3) * (b1) + (u64)(a4) * (b0);         \
-  } while (0)
-
-/* Carry the column sums d0..d4 into limbs h0..h4 (h1 may end a little above 2^26). */
-static inline void carry(const u64 d_in[5], u32 h[5]) {
-  u64 d1 = d_in[1], d2 = d_in[2], d3 = d_in[3], d4 = d_in[4];
-  u32 c, h0;
-  c = (u32)(d_in[0] >> 26), h0 = (u32)d_in[0] & MASK26;
-  d1 += c, c = (u32)(d1 >> 26), h[1] = (u32)d1 & MASK26;
-  d2 += c, c = (u32)(d2 >> 26), h[2] = (u32)d2 & MASK26;
-  d3 += c, c = (u32)(d3 >> 26), h[3] = (u32)d3 & MASK26;
-  d4 += c, c = (u32)(d4 >> 26), h[4] = (u32)d4 & MASK26;
-  h0 += c * 5, c = h0 >> 26, h[0] = h0 & MASK26;
-  h[1] += c;
-}
-
-static void poly_init(poly_state *st, const u8 key[32]) {
+void poly_init(poly_state *st, const u8 key[32]) {
   /* r = key[0..16] little-endian, clamped (§2.5.1), split into 26-bit limbs. */
   u32 *r = st->r;
   r[0] = load32_le(key + 0) & 0x3ffffff;
@@ -74,7 +33,7 @@ static void poly_init(poly_state *st, const u8 key[32]) {
  * the padded final block). Pairs of blocks m1, m2 take one reduction:
  * h' = (h + m1)·r^2 + m2·r, which equals two steps of h' = (h + m)·r.
  */
-static void poly_blocks(poly_state *st, const u8 *m, u32 nblocks, u32 hibit) {
+static void absorb(poly_state *st, const u8 *m, u32 nblocks, u32 hibit) {
   const u32 r0 = st->r[0], r1 = st->r[1], r2 = st->r[2], r3 = st->r[3], r4 = st->r[4];
   const u32 q0 = st->r2[0], q1 = st->r2[1], q2 = st->r2[2], q3 = st->r2[3], q4 = st->r2[4];
   u32 h[5] = {st->h[0], st->h[1], st->h[2], st->h[3], st->h[4]};
@@ -96,8 +55,10 @@ static void poly_blocks(poly_state *st, const u8 *m, u32 nblocks, u32 hibit) {
   for (int i = 0; i < 5; i++) st->h[i] = h[i];
 }
 
+void poly_blocks(poly_state *st, const u8 *m, u32 nblocks) { absorb(st, m, nblocks, 1u << 24); }
+
 /* tag = (h mod p + s) mod 2^128, s = key[16..32]. */
-static void poly_finish(poly_state *st, const u8 key[32], u8 tag[16]) {
+static void tag_out(poly_state *st, const u8 key[32], u8 tag[16]) {
   u32 h0 = st->h[0], h1 = st->h[1], h2 = st->h[2], h3 = st->h[3], h4 = st->h[4];
   u32 c;
   /* Full carry: every limb below 2^26, h < 2^130 + small. */
@@ -136,19 +97,23 @@ static void poly_finish(poly_state *st, const u8 key[32], u8 tag[16]) {
   store32_le(tag + 12, (u32)t);
 }
 
-void poly1305_mac(u8 tag[16], const u8 key[32], const u8 *msg, u32 len) {
-  poly_state st;
-  poly_init(&st, key);
+void poly_finish(poly_state *st, const u8 key[32], const u8 *m, u32 len, u8 tag[16]) {
   u32 full = len / 16;
-  poly_blocks(&st, msg, full, 1u << 24);
+  absorb(st, m, full, 1u << 24);
   u32 rest = len % 16;
   if (rest) {
     /* Last partial block: the bytes, then a 1 byte, then zeros; no 2^128 bit (§2.5.1). */
     u8 last[16];
     for (u32 i = 0; i < 16; i++) last[i] = 0;
-    for (u32 i = 0; i < rest; i++) last[i] = msg[16 * full + i];
+    for (u32 i = 0; i < rest; i++) last[i] = m[16 * full + i];
     last[rest] = 1;
-    poly_blocks(&st, last, 1, 0);
+    absorb(st, last, 1, 0);
   }
-  poly_finish(&st, key, tag);
+  tag_out(st, key, tag);
+}
+
+void poly1305_mac(u8 tag[16], const u8 key[32], const u8 *msg, u32 len) {
+  poly_state st;
+  poly_init(&st, key);
+  poly_finish(&st, key, msg, len, tag);
 }

@@ -68,7 +68,8 @@ export interface WasmChaChaPoly {
   /**
    * Check the tag of one wire packet (≥ 20 bytes) and decrypt it: returns
    * `padding_length ‖ payload ‖ padding`, or `null` if the tag does not match
-   * (nothing is decrypted then).
+   * (no plaintext leaves the module then: a large packet is decrypted in the
+   * module's memory while it is authenticated, but returned only if its tag matches).
    */
   opensshOpen(keys: Uint8Array, seq: number, wire: Uint8Array): Uint8Array | null;
 }
