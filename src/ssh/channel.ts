@@ -15,7 +15,7 @@ export interface ChannelSink {
   /** Queue a packet. */
   send(payload: Uint8Array): void;
   /** Queue a packet of `length` bytes that `fill` writes in place. */
-  sendWith(length: number, fill: (dst: Uint8Array) => void): void;
+  sendWith(length: number, fill: (dst: Uint8Array) => void, alignTo?: number): void;
   /** Resolves when the transport's output queue has room. */
   waitWritable(): Promise<void>;
   /** Called once both sides have sent CLOSE. */
@@ -153,7 +153,7 @@ export class Channel {
         if (extended) dv.setUint32(5, EXTENDED_DATA_STDERR);
         dv.setUint32(header - 4, n);
         dst.set(piece, header);
-      });
+      }, (header - piece.byteOffset) & 15); // the copy's destination aligned like its source
       this.remoteWindow -= n;
       off += n;
     }

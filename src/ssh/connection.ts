@@ -68,8 +68,8 @@ export class Connection implements ChannelSink {
     this.transport.send(payload);
   }
 
-  sendWith(length: number, fill: (dst: Uint8Array) => void): void {
-    this.transport.sendWith(length, fill);
+  sendWith(length: number, fill: (dst: Uint8Array) => void, alignTo?: number): void {
+    this.transport.sendWith(length, fill, alignTo);
   }
 
   waitWritable(): Promise<void> {

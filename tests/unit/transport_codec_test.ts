@@ -84,3 +84,29 @@ Deno.test("packets: lengths that are too big, too small or misaligned are refuse
   ok.push(new Uint8Array([0, 0, 0, 12, 4, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
   assert(ok.next());
 });
+
+Deno.test("packets: sealWith places payload[alignTo] on a 16-byte boundary and still round-trips", () => {
+  const provider = createCryptoProvider();
+  for (const name of ["none", "aes128-gcm@openssh.com", "chacha20-poly1305@openssh.com"]) {
+    const w = new PacketWriter();
+    const r = new PacketReader();
+    if (name !== "none") {
+      const spec = findCipher(name)!;
+      const key = crypto.getRandomValues(new Uint8Array(spec.keyLength));
+      const iv = crypto.getRandomValues(new Uint8Array(spec.ivLength));
+      w.setCipher(spec.create(provider, key, iv, "encrypt"));
+      r.setCipher(spec.create(provider, key, iv, "decrypt"));
+    }
+    for (const alignTo of [0, 9, 13, 15]) {
+      const payload = crypto.getRandomValues(new Uint8Array(1000));
+      let seen = -1;
+      const wire = w.sealWith(payload.length, (dst) => {
+        seen = (dst.byteOffset + alignTo) & 15;
+        dst.set(payload);
+      }, alignTo);
+      assertEquals(seen, 0, `${name} alignTo ${alignTo}`);
+      r.push(wire);
+      assertEquals([...r.next()!], [...payload]);
+    }
+  }
+});

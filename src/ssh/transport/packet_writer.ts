@@ -40,17 +40,21 @@ export class PacketWriter {
 
   /**
    * Like {@link seal}, but `fill` writes the `payloadLength`-byte payload
-   * straight into the packet buffer (saves a copy on the data path).
+   * straight into the packet buffer (saves a copy on the data path). With
+   * `alignTo`, payload offset `alignTo` is placed 16-byte aligned in memory.
    */
-  sealWith(payloadLength: number, fill: (dst: Uint8Array) => void): Uint8Array {
+  sealWith(payloadLength: number, fill: (dst: Uint8Array) => void, alignTo?: number): Uint8Array {
     const c = this.cipher;
     const bs = c.blockSize;
     const base = 1 + payloadLength + (c.lengthExcludedFromPadding ? 0 : 4);
     let pad = bs - (base % bs);
     if (pad < 4) pad += bs;
     const packetLength = 1 + payloadLength + pad;
-    const packet = new Uint8Array(4 + packetLength);
-    const dv = new DataView(packet.buffer);
+    // Start the packet so that payload byte `alignTo` lands on a 16-byte boundary of its buffer:
+    // bulk copies between equally aligned buffers are several times faster (notably in JavaScriptCore).
+    const shift = alignTo === undefined ? 0 : (16 - ((5 + alignTo) & 15)) & 15;
+    const packet = shift ? new Uint8Array(shift + 4 + packetLength).subarray(shift) : new Uint8Array(4 + packetLength);
+    const dv = new DataView(packet.buffer, packet.byteOffset);
     dv.setUint32(0, packetLength);
     packet[4] = pad;
     fill(packet.subarray(5, 5 + payloadLength));

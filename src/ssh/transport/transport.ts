@@ -176,7 +176,7 @@ export class Transport {
    * Queue one payload of `length` bytes that `fill` writes in place (the
    * channel data path: no intermediate payload copy). `fill` runs at once.
    */
-  sendWith(length: number, fill: (dst: Uint8Array) => void): void {
+  sendWith(length: number, fill: (dst: Uint8Array) => void, alignTo?: number): void {
     if (this.closed) return;
     if (this.inKex) {
       const payload = new Uint8Array(length);
@@ -189,7 +189,7 @@ export class Transport {
       fill(payload);
       this.writeRaw(this.sealPacket(payload));
     } else {
-      this.writeRaw(this.writer.sealWith(length, fill));
+      this.writeRaw(this.writer.sealWith(length, fill, alignTo));
     }
     this.maybeRekey();
   }
