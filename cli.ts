@@ -104,6 +104,7 @@ async function main(): Promise<number> {
   if (settings.rekeyIntervalMs !== undefined) limits.rekeyIntervalMs = settings.rekeyIntervalMs;
   if (settings.clientAliveIntervalMs !== undefined) limits.clientAliveIntervalMs = settings.clientAliveIntervalMs;
   if (settings.clientAliveCountMax !== undefined) limits.clientAliveCountMax = settings.clientAliveCountMax;
+  if (settings.loginGraceMs !== undefined) limits.loginGraceMs = settings.loginGraceMs || 2 ** 31 - 1;
   const server = new Server({
     hostKeys: hostKeys.map((k) => k.hostKey),
     ops,

@@ -38,6 +38,8 @@ export interface CliSettings {
   /** `--rekey-limit`: bytes and milliseconds (0 = no time limit). */
   rekeyBytes?: number;
   rekeyIntervalMs?: number;
+  /** `--login-grace-time` in ms (0 = no limit). */
+  loginGraceMs?: number;
   /** `--client-alive-interval` in ms (0 = off) and `--client-alive-count-max`. */
   clientAliveIntervalMs?: number;
   clientAliveCountMax?: number;
@@ -92,6 +94,7 @@ Options:
                                and also supported are${wrapNames(OPTIONAL_KEX)}
       --rekey-limit SIZE [TIME]  rekey after SIZE bytes (K/M/G suffixes) or TIME (s/m/h suffixes),
                                as one argument like sshd's RekeyLimit: "1G 1h" (default)
+      --login-grace-time SECONDS  time to complete key exchange and authentication (default 120; 0 = none)
       --client-alive-interval SECONDS  send a keepalive after this much client silence (default 0: off)
       --client-alive-count-max N  unanswered keepalives before disconnect (default 3)
   -v, --verbose                more log output (repeat for debug)
@@ -132,6 +135,7 @@ export function parseCli(argv: string[], home: string): CliSettings {
         "pubkey-accepted-algorithms": { type: "string" },
         "passphrase-env": { type: "string" },
         "client-alive-interval": { type: "string" },
+        "login-grace-time": { type: "string" },
         "client-alive-count-max": { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "V" },
@@ -166,6 +170,9 @@ export function parseCli(argv: string[], home: string): CliSettings {
     passphraseEnv: v["passphrase-env"],
     rekeyBytes: rekey?.bytes,
     rekeyIntervalMs: rekey?.ms,
+    loginGraceMs: v["login-grace-time"] === undefined
+      ? undefined
+      : parseCount(v["login-grace-time"], "--login-grace-time") * 1000,
     clientAliveIntervalMs: v["client-alive-interval"] === undefined
       ? undefined
       : parseCount(v["client-alive-interval"], "--client-alive-interval") * 1000,
