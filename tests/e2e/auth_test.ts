@@ -54,3 +54,32 @@ eachFlavor(
     assertEquals(r2.code, 255);
   },
 );
+
+eachFlavor(
+  "auth: each user key algorithm with -o PubkeyAcceptedAlgorithms (ecdsa P-256/384/521, ed25519, RSA)",
+  async ({ ssh, ws }) => {
+    const extra: Array<[string, string, string[]]> = [
+      ["ecdsa-sha2-nistp384", "p384", ["-t", "ecdsa", "-b", "384"]],
+      ["ecdsa-sha2-nistp521", "p521", ["-t", "ecdsa", "-b", "521"]],
+    ];
+    for (const [, name, args] of extra) {
+      const path = `${ws.dir}/${name}`;
+      assert(new Deno.Command("ssh-keygen", { args: [...args, "-q", "-N", "", "-f", path] }).outputSync().success);
+      await Deno.writeTextFile(ws.authorizedKeys, await Deno.readTextFile(`${path}.pub`), { append: true });
+    }
+    const cases: Array<[string, string[]]> = [
+      ["ssh-ed25519", ssh("ed25519")],
+      ["ecdsa-sha2-nistp256", ssh("ecdsa")],
+      ["rsa-sha2-512", ssh("rsa")],
+      ["rsa-sha2-256", ssh("rsa")],
+      ...extra.map(([alg, name]): [string, string[]] => [alg, ["-i", `${ws.dir}/${name}`, ...ssh("other")]]),
+    ];
+    for (const [alg, args] of cases) {
+      const r = await run("ssh", ["-vvv", "-o", `PubkeyAcceptedAlgorithms=${alg}`, ...args, "echo in"]);
+      assertEquals(r.code, 0, `${alg}: ${r.stderr}`);
+      assertEquals(r.text, "in\n");
+      assert(new RegExp(`sign_and_send_pubkey: using publickey-hostbound-v00@openssh\\.com with`).test(r.stderr), alg);
+      assert(r.stderr.includes(`Server accepts key:`), alg);
+    }
+  },
+);
