@@ -18,16 +18,11 @@ import { ConnectionLostError, DisconnectError, PeerDisconnectedError, protocolEr
 import { SshReader, SshWriter } from "../wire.ts";
 import { VersionParser } from "./version.ts";
 import { MAX_PACKET_LENGTH, PacketReader } from "./packet_reader.ts";
+import { OutputQueue } from "./output_queue.ts";
+import { extInfoMessage, serverProposal, STRICT_KEX_CLIENT } from "./server_proposal.ts";
 import { Compressor, Decompressor, findCompression } from "./compression.ts";
 import { PacketWriter } from "./packet_writer.ts";
-import {
-  decodeKexInit,
-  encodeKexInit,
-  guessWasWrong,
-  type KexInitLists,
-  negotiate,
-  type Negotiated,
-} from "./kexinit.ts";
+import { decodeKexInit, encodeKexInit, guessWasWrong, negotiate, type Negotiated } from "./kexinit.ts";
 import { kexMethod } from "../crypto/kex/registry.ts";
 import type { KexMethod } from "../crypto/kex/method.ts";
 import { deriveKey, exchangeHashPrefix } from "./key_derivation.ts";
@@ -66,9 +61,6 @@ export interface TransportOptions {
   rekeyIntervalMs?: number;
 }
 
-const STRICT_S = "kex-strict-s-v00@openssh.com";
-const STRICT_C = "kex-strict-c-v00@openssh.com";
-
 /** Server-side transport. */
 export class Transport {
   /** The peer's identification string, once known. */
@@ -86,16 +78,12 @@ export class Transport {
 
   private reader = new PacketReader();
   private writer = new PacketWriter();
-  private out: Uint8Array[] = [];
-  private outBytes = 0;
-  private writing = false;
+  private output: OutputQueue;
   private closed = false;
-  private drainWaiters: Array<() => void> = [];
-  private writeError: unknown;
-  private highWater: number;
   // key exchange state
   private ourKexInit: Uint8Array | undefined;
   private held: Uint8Array[] = [];
+  private heldBytes = 0;
   private kexCount = 0;
   private compressOut: Compressor | undefined;
   private decompressIn: Decompressor | undefined;
@@ -105,7 +93,11 @@ export class Transport {
   lastReceivedAt = Date.now();
 
   constructor(private stream: ByteStream, private opts: TransportOptions) {
-    this.highWater = opts.highWaterMark ?? 1024 * 1024;
+    this.output = new OutputQueue(
+      (chunk) => stream.write(chunk),
+      () => this.close(),
+      opts.highWaterMark ?? 1024 * 1024,
+    );
   }
 
   /** Every host key this server has. */
@@ -120,7 +112,7 @@ export class Transport {
 
   /** Bytes queued for the socket. */
   get queuedBytes(): number {
-    return this.outBytes;
+    return this.output.queued;
   }
 
   /** Send our identification line and KEXINIT, then read the peer's identification. */
@@ -166,6 +158,7 @@ export class Transport {
     if (this.closed) return;
     if (this.inKex && !isKexMessage(payload[0]) && !isTransportGeneric(payload[0])) {
       this.held.push(payload);
+      this.heldBytes += payload.length;
       return;
     }
     this.writeRaw(this.sealPacket(payload));
@@ -247,17 +240,14 @@ export class Transport {
     return this.kexCount;
   }
 
-  /** Resolves when the output queue is below the high-water mark. */
+  /** Resolves when the output queue (with packets held during a key exchange) is below the high-water mark. */
   waitWritable(): Promise<void> {
-    if (this.outBytes + this.heldBytes() < this.highWater || this.closed) return Promise.resolve();
-    return new Promise((resolve) => this.drainWaiters.push(resolve));
+    return this.output.waitWritable(this.heldBytes);
   }
 
   /** Resolves when everything queued has been written. */
-  async flush(): Promise<void> {
-    while ((this.outBytes > 0 || this.writing) && !this.closed) {
-      await new Promise<void>((r) => this.drainWaiters.push(r));
-    }
+  flush(): Promise<void> {
+    return this.output.flush();
   }
 
   /** Send DISCONNECT, flush (bounded) and close. Never throws. */
@@ -265,6 +255,7 @@ export class Transport {
     if (this.closed) return;
     try {
       this.held = [];
+      this.heldBytes = 0;
       const w = new SshWriter().byte(MSG.DISCONNECT).uint32(reason).string(description).string("");
       this.writeRaw(this.sealPacket(w.bytes()));
       await Promise.race([this.flush(), new Promise((r) => setTimeout(r, 1000))]);
@@ -278,70 +269,25 @@ export class Transport {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.out = [];
-    this.outBytes = 0;
+    this.output.close();
     try {
       this.stream.close();
     } catch {
       // ignore
     }
-    for (const w of this.drainWaiters.splice(0)) w();
   }
 
   get isClosed(): boolean {
     return this.closed;
   }
 
-  private heldBytes(): number {
-    let n = 0;
-    for (const h of this.held) n += h.length;
-    return n;
-  }
-
   private writeRaw(bytes: Uint8Array): void {
-    if (this.closed) return;
-    this.out.push(bytes);
-    this.outBytes += bytes.length;
-    if (!this.writing) void this.pump();
-  }
-
-  private async pump(): Promise<void> {
-    this.writing = true;
-    try {
-      while (this.out.length && !this.closed) {
-        let chunk: Uint8Array;
-        if (this.out.length === 1) {
-          chunk = this.out[0];
-          this.out = [];
-        } else {
-          // coalesce queued packets into one write
-          const parts = this.out;
-          this.out = [];
-          let n = 0;
-          for (const p of parts) n += p.length;
-          chunk = new Uint8Array(n);
-          let o = 0;
-          for (const p of parts) {
-            chunk.set(p, o);
-            o += p.length;
-          }
-        }
-        await this.stream.write(chunk);
-        this.outBytes -= chunk.length;
-        if (this.outBytes < this.highWater) { for (const w of this.drainWaiters.splice(0)) w(); }
-      }
-    } catch (e) {
-      this.writeError = e;
-      this.close();
-    } finally {
-      this.writing = false;
-      for (const w of this.drainWaiters.splice(0)) w();
-    }
+    this.output.push(bytes);
   }
 
   /** The error that ended writing, if any. */
   get error(): unknown {
-    return this.writeError;
+    return this.output.error;
   }
 
   // ---- inbound dispatch -------------------------------------------------
@@ -389,32 +335,15 @@ export class Transport {
 
   // ---- key exchange -----------------------------------------------------
 
-  private serverLists(): KexInitLists {
-    const a = this.opts.algorithms;
-    const kex = [...a.kex];
-    if (this.kexCount === 0) kex.push(STRICT_S);
-    let hostAlgs: string[] = [];
-    for (const k of this.opts.hostKeys) for (const alg of k.algorithms) if (!hostAlgs.includes(alg)) hostAlgs.push(alg);
-    const wanted = this.opts.hostKeyAlgorithms;
-    if (wanted) hostAlgs = wanted.filter((a) => hostAlgs.includes(a));
-    return {
-      kex,
-      hostKey: hostAlgs,
-      encC2S: [...a.ciphers],
-      encS2C: [...a.ciphers],
-      macC2S: [...a.macs],
-      macS2C: [...a.macs],
-      compC2S: [...a.compression],
-      compS2C: [...a.compression],
-      langC2S: [],
-      langS2C: [],
-      firstKexPacketFollows: false,
-    };
-  }
-
   private sendKexInit(): void {
     if (this.ourKexInit) return;
-    const payload = encodeKexInit(this.serverLists());
+    const payload = encodeKexInit(
+      serverProposal({
+        ...this.opts.algorithms,
+        hostKeys: this.opts.hostKeys,
+        hostKeyAlgorithms: this.opts.hostKeyAlgorithms,
+      }, this.kexCount === 0),
+    );
     this.ourKexInit = payload;
     this.writeRaw(this.sealPacket(payload));
   }
@@ -447,7 +376,7 @@ export class Transport {
     this.sendKexInit();
     const ours = decodeKexInit(this.ourKexInit!);
     if (this.kexCount === 0) {
-      this.strictKex = client.kex.includes(STRICT_C);
+      this.strictKex = client.kex.includes(STRICT_KEX_CLIENT);
       this.clientExtInfo = client.kex.includes("ext-info-c");
       if (this.strictKex && this.reader.seq !== 1) {
         throw protocolError("strict KEX violation: KEXINIT was not the first packet");
@@ -498,7 +427,9 @@ export class Transport {
     if (nk[0] !== MSG.NEWKEYS) throw protocolError(`expected NEWKEYS, got ${nk[0]}`);
     // EXT_INFO is still the next packet after our NEWKEYS (RFC 8308 §2.4), but sent only now: answering the
     // client's NEWKEYS at once lets our ACK ride on it instead of a ~40 ms delayed ACK stalling the client.
-    if (firstKex && this.clientExtInfo) this.writeRaw(this.sealPacket(this.extInfo()));
+    if (firstKex && this.clientExtInfo) {
+      this.writeRaw(this.sealPacket(extInfoMessage(this.opts.serverSigAlgs, this.opts.extraExtensions)));
+    }
     const inCipher = this.makeCipher(chosen.encC2S, chosen.macC2S, keys, "A", "C", "E", "decrypt");
     this.reader.setCipher(inCipher);
     if (this.strictKex) this.reader.seq = 0;
@@ -511,6 +442,7 @@ export class Transport {
     this.ourKexInit = undefined;
     const held = this.held;
     this.held = [];
+    this.heldBytes = 0;
     for (const m of held) this.writeRaw(this.sealPacket(m));
   }
 
@@ -532,17 +464,5 @@ export class Transport {
     const mac = macName === undefined ? undefined : findMac(macName);
     if (!mac) throw new DisconnectError(DISCONNECT.KEY_EXCHANGE_FAILED, `unsupported MAC ${macName}`);
     return spec.create(this.opts.crypto, key, iv, direction, { algorithm: mac, key: keys(macLetter, mac.keyLength) });
-  }
-
-  private extInfo(): Uint8Array {
-    const exts: Array<[string, string]> = [
-      ["server-sig-algs", this.opts.serverSigAlgs.join(",")],
-      ["publickey-hostbound@openssh.com", "0"],
-      ["ping@openssh.com", "0"],
-      ...(this.opts.extraExtensions ?? []),
-    ];
-    const w = new SshWriter().byte(MSG.EXT_INFO).uint32(exts.length);
-    for (const [k, v] of exts) w.string(k).string(v);
-    return w.bytes();
   }
 }
