@@ -2,7 +2,7 @@
  * `tsshd`: the SSH server binary. Flags → config → {@link Server}; no
  * protocol logic lives here.
  *
- * Run: `deno run --allow-net --allow-read --allow-write --allow-env --allow-run --allow-ffi --allow-sys=uid,gid,homedir,userInfo,hostname cli.ts -p 2200`
+ * Run: `deno run --allow-net --allow-read --allow-write --allow-env --allow-run --allow-ffi --allow-sys=uid,gid,homedir,userInfo,hostname,statfs cli.ts -p 2200`
  * or `bun cli.ts -p 2200`.
  *
  * @module
@@ -15,7 +15,7 @@ import { defaultOps } from "./src/ops/default.ts";
 import { stderrLogger } from "./src/ops/log.ts";
 import { HostKeyFileError, loadOrCreateHostKey } from "./src/ops/host_keys.ts";
 import { parseCli, USAGE, UsageError } from "./src/cli_args.ts";
-import { access, readFile } from "node:fs/promises";
+import { access, readFile, stat } from "node:fs/promises";
 import { parseModuli } from "./src/ssh/crypto/kex/moduli.ts";
 import type { DhGroup } from "./src/ssh/crypto/kex/dh_groups.ts";
 import process from "node:process";
@@ -98,7 +98,22 @@ async function main(): Promise<number> {
     }
     dhGexModuli = parsed.moduli;
   }
-  const ops = defaultOps({ runtime, logger, authorizedKeys: settings.authorizedKeys, shell: settings.shell });
+  if (settings.sftpRoot !== undefined) {
+    try {
+      if (!(await stat(settings.sftpRoot)).isDirectory()) throw new Error("not a directory");
+    } catch (e) {
+      console.error(`tsshd: --sftp-root ${settings.sftpRoot}: ${(e as Error).message}`);
+      return 1;
+    }
+  }
+  const ops = defaultOps({
+    runtime,
+    logger,
+    authorizedKeys: settings.authorizedKeys,
+    shell: settings.shell,
+    sftpRoot: settings.sftpRoot,
+    sftpOnly: settings.sftpOnly,
+  });
   const limits: Partial<Limits> = {};
   if (settings.rekeyBytes !== undefined) limits.rekeyBytes = settings.rekeyBytes;
   if (settings.rekeyIntervalMs !== undefined) limits.rekeyIntervalMs = settings.rekeyIntervalMs;

@@ -30,6 +30,10 @@ export interface CliSettings {
   hostKeyAlgorithms?: string[];
   /** `--pubkey-accepted-algorithms LIST` (ssh-rsa only when listed). */
   pubkeyAcceptedAlgorithms?: string[];
+  /** `--sftp-root DIR`: SFTP sessions see DIR as "/". */
+  sftpRoot?: string;
+  /** `--sftp-only`: only the SFTP subsystem is allowed. */
+  sftpOnly: boolean;
   /** `--moduli FILE`: OpenSSH moduli file for diffie-hellman-group-exchange. */
   moduli?: string;
   /** `--passphrase-file` / `--passphrase-env` for encrypted host keys. */
@@ -86,6 +90,8 @@ Options:
       --passphrase-file FILE   passphrase for encrypted host keys: the first line of FILE
       --passphrase-env NAME    passphrase for encrypted host keys: environment variable NAME
       --shell PATH             shell for sessions (default: the account's login shell)
+      --sftp-root DIR          SFTP sessions see DIR as "/" and cannot leave it
+      --sftp-only              allow only SFTP (like sshd's ForceCommand internal-sftp)
       --ciphers LIST           ciphers in order of preference, comma-separated; '+LIST' appends
                                to the default, which is${wrapNames(DEFAULT_CIPHERS)}
       --macs LIST              MACs for the -ctr ciphers, likewise; the default is${wrapNames(DEFAULT_MACS)}
@@ -131,6 +137,8 @@ export function parseCli(argv: string[], home: string): CliSettings {
         "rekey-limit": { type: "string" },
         "passphrase-file": { type: "string" },
         moduli: { type: "string" },
+        "sftp-root": { type: "string" },
+        "sftp-only": { type: "boolean" },
         "host-key-algorithms": { type: "string" },
         "pubkey-accepted-algorithms": { type: "string" },
         "passphrase-env": { type: "string" },
@@ -157,6 +165,8 @@ export function parseCli(argv: string[], home: string): CliSettings {
   const rekey = v["rekey-limit"] === undefined ? undefined : parseRekeyLimit(v["rekey-limit"]);
   return {
     moduli: v.moduli,
+    sftpRoot: v["sftp-root"],
+    sftpOnly: v["sftp-only"] ?? false,
     hostKeyAlgorithms: v["host-key-algorithms"] === undefined
       ? undefined
       : algorithmList("host-key-algorithms", v["host-key-algorithms"], DEFAULT_HOST_KEY_ALGS, HOST_KEY_ALGS),

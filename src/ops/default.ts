@@ -20,6 +20,10 @@ export interface DefaultOpsOptions {
   authorizedKeys: string;
   /** Shell for sessions; default the account's login shell. */
   shell?: string;
+  /** Confine SFTP sessions to this directory. */
+  sftpRoot?: string;
+  /** Allow only the SFTP subsystem. */
+  sftpOnly?: boolean;
 }
 
 /**
@@ -50,7 +54,14 @@ export function defaultOps(o: DefaultOpsOptions): ServerOps {
       return accept(permissionsFor(entry));
     },
     session(conn) {
-      return shellSession(conn, { runtime: o.runtime, user, shell, logger: o.logger });
+      return shellSession(conn, {
+        runtime: o.runtime,
+        user,
+        shell,
+        logger: o.logger,
+        sftpRoot: o.sftpRoot,
+        sftpOnly: o.sftpOnly,
+      });
     },
   };
 }

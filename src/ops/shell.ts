@@ -9,6 +9,9 @@ import type { ChildProcess, ExitInfo, Runtime, UserInfo } from "../runtime/types
 import type { ConnectionInfo, PtyRequest, SessionChannel, SessionHandler } from "../ssh/ops.ts";
 import type { Logger } from "../ssh/config.ts";
 import { isAcceptedEnv, sessionEnv } from "./session_env.ts";
+import { serveSftp } from "../sftp/server.ts";
+import { diskBackend } from "./sftp_fs.ts";
+import { runScp, scpCommand } from "./scp.ts";
 
 /** Options of the default shell handler. */
 export interface ShellOptions {
@@ -17,6 +20,10 @@ export interface ShellOptions {
   /** Shell for sessions; default the account's shell. */
   shell: string;
   logger: Logger;
+  /** Confine SFTP sessions to this directory (`--sftp-root`). */
+  sftpRoot?: string;
+  /** Allow only the SFTP subsystem (`--sftp-only`). */
+  sftpOnly?: boolean;
 }
 
 /** How long to keep draining a PTY after its shell exited (background jobs may hold it open). */
@@ -68,18 +75,44 @@ export function shellSession(conn: ConnectionInfo, o: ShellOptions): SessionHand
     return true;
   };
 
+  const sftp = (channel: SessionChannel): boolean => {
+    const backend = diskBackend({ home: o.user.home, root: o.sftpRoot });
+    void serveSftp(channel, backend).catch((e) => {
+      o.logger.warn(`sftp session for ${conn.user} failed: ${(e as Error).message}`);
+      channel.exit({ code: 1 });
+    });
+    return true;
+  };
+  /** Sessions of an --sftp-only server: tell the user why there is no shell, as OpenSSH does. */
+  const sftpOnlyRefusal = (channel: SessionChannel): boolean => {
+    void channel.writeStderr(new TextEncoder().encode("This service allows sftp connections only.\n")).then(() =>
+      channel.exit({ code: 1 })
+    );
+    return true;
+  };
+
   return {
     pty(req) {
       pty = req;
       return true;
+    },
+    subsystem(name, channel) {
+      return name === "sftp" ? sftp(channel) : false;
     },
     env(name, value) {
       if (!isAcceptedEnv(name)) return false;
       clientEnv.set(name, value);
       return true;
     },
-    shell: (channel) => start(channel, undefined),
-    exec: (command, channel) => start(channel, command),
+    shell: (channel) => o.sftpOnly ? sftpOnlyRefusal(channel) : start(channel, undefined),
+    exec: (command, channel) => {
+      if (command === "internal-sftp") return sftp(channel); // a forced command, like sshd's ForceCommand internal-sftp
+      if (o.sftpOnly) return sftpOnlyRefusal(channel);
+      const scp = scpCommand(command);
+      if (!scp) return start(channel, command);
+      void runScp(scp, channel, { cwd: o.user.home }).then((code) => channel.exit({ code }));
+      return true;
+    },
     windowChange(size) {
       child?.resize(size.cols, size.rows, size.widthPx, size.heightPx);
     },
