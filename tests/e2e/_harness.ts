@@ -221,10 +221,12 @@ export interface RunResult {
 export async function run(
   cmd: string,
   args: string[],
-  opts: { stdinFile?: string; timeoutMs?: number } = {},
+  opts: { stdinFile?: string; timeoutMs?: number; env?: Record<string, string>; cwd?: string } = {},
 ): Promise<RunResult> {
   const child = new Deno.Command(cmd, {
     args,
+    ...(opts.env ? { env: opts.env, clearEnv: true } : {}),
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
     stdin: opts.stdinFile ? "piped" : "null",
     stdout: "piped",
     stderr: "piped",

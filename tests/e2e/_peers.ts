@@ -14,7 +14,7 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals } from "../_helpers/assert.ts";
-import type { RunningServer, Workspace } from "./_harness.ts";
+import { run, type RunningServer, type Workspace } from "./_harness.ts";
 
 /** The Debian interpreter: python3-paramiko and python3-asyncssh install into its dist-packages (not pyenv's). */
 export const SYSTEM_PYTHON = "/usr/bin/python3";
@@ -387,26 +387,7 @@ export async function runPeer(
   opts: { home: string; stdinFile?: string; timeoutMs?: number },
 ): Promise<PeerRun> {
   const env: Record<string, string> = { HOME: opts.home, PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", LANG: "C" };
-  const child = new Deno.Command(cmd, {
-    args,
-    env,
-    clearEnv: true,
-    cwd: opts.home,
-    stdin: opts.stdinFile ? "piped" : "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const timer = setTimeout(() => {
-    try {
-      child.kill("SIGKILL");
-    } catch { /* gone */ }
-  }, opts.timeoutMs ?? 30000);
-  const feed = opts.stdinFile
-    ? Deno.open(opts.stdinFile).then((f) => f.readable.pipeTo(child.stdin)).catch(() => {})
-    : Promise.resolve();
-  const [out] = await Promise.all([child.output(), feed]);
-  clearTimeout(timer);
-  return { code: out.code, stdout: out.stdout, text: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+  return await run(cmd, args, { stdinFile: opts.stdinFile, timeoutMs: opts.timeoutMs ?? 30000, env, cwd: opts.home });
 }
 
 /**
