@@ -113,6 +113,8 @@ async function main(): Promise<number> {
     shell: settings.shell,
     sftpRoot: settings.sftpRoot,
     sftpOnly: settings.sftpOnly,
+    forwarding: settings.forwarding,
+    allowAgentForwarding: settings.allowAgentForwarding,
   });
   const limits: Partial<Limits> = {};
   if (settings.rekeyBytes !== undefined) limits.rekeyBytes = settings.rekeyBytes;

@@ -9,9 +9,10 @@ import { CIPHERS, DEFAULT_CIPHERS } from "./ssh/crypto/ciphers.ts";
 import { DEFAULT_MACS, MACS, OPTIONAL_MACS } from "./ssh/crypto/macs.ts";
 import { DEFAULT_KEX, OPTIONAL_KEX, supportedKex } from "./ssh/crypto/kex/registry.ts";
 import { DEFAULT_HOST_KEY_ALGS, DEFAULT_USER_SIG_ALGS } from "./ssh/config.ts";
+import { FORWARD_HELP, FORWARD_OPTIONS, type ForwardSettings, forwardSettings } from "./cli_forward_args.ts";
 
 /** Settings from the command line. */
-export interface CliSettings {
+export interface CliSettings extends ForwardSettings {
   port: number;
   listen: string;
   hostKeys: string[];
@@ -103,7 +104,7 @@ Options:
       --login-grace-time SECONDS  time to complete key exchange and authentication (default 120; 0 = none)
       --client-alive-interval SECONDS  send a keepalive after this much client silence (default 0: off)
       --client-alive-count-max N  unanswered keepalives before disconnect (default 3)
-  -v, --verbose                more log output (repeat for debug)
+${FORWARD_HELP}  -v, --verbose                more log output (repeat for debug)
   -h, --help                   show this help and exit
   -V, --version                print the version and exit
 `;
@@ -145,6 +146,7 @@ export function parseCli(argv: string[], home: string): CliSettings {
         "client-alive-interval": { type: "string" },
         "login-grace-time": { type: "string" },
         "client-alive-count-max": { type: "string" },
+        ...FORWARD_OPTIONS,
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "V" },
       },
@@ -163,7 +165,14 @@ export function parseCli(argv: string[], home: string): CliSettings {
   const listen = v.listen ?? "0.0.0.0";
   if (listen === "") throw new UsageError("empty listen address");
   const rekey = v["rekey-limit"] === undefined ? undefined : parseRekeyLimit(v["rekey-limit"]);
+  let forward: ForwardSettings;
+  try {
+    forward = forwardSettings(v);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   return {
+    ...forward,
     moduli: v.moduli,
     sftpRoot: v["sftp-root"],
     sftpOnly: v["sftp-only"] ?? false,

@@ -9,6 +9,7 @@ import { readFile } from "node:fs/promises";
 import type { Logger } from "../ssh/config.ts";
 import type { Permissions } from "../ssh/ops.ts";
 import { type AuthorizedKey, findAuthorizedKey, parseAuthorizedKeys } from "../ssh/keys/authorized_keys.ts";
+import type { PermitTarget } from "../ssh/keys/key_options.ts";
 
 /**
  * Looks client keys up in one authorized_keys file.
@@ -57,5 +58,15 @@ export function permissionsFor(entry: AuthorizedKey): Permissions {
   if (!entry.options.pty) p.noPty = true;
   if (!entry.options.touchRequired) p.noTouchRequired = true;
   if (entry.options.verifyRequired) p.verifyRequired = true;
+  if (!entry.options.portForwarding) p.noPortForwarding = true;
+  if (!entry.options.agentForwarding) p.noAgentForwarding = true;
+  if (!entry.options.x11Forwarding) p.noX11Forwarding = true;
+  if (entry.options.permitOpen.length) p.permitOpen = entry.options.permitOpen.map(permitText);
+  if (entry.options.permitListen.length) p.permitListen = entry.options.permitListen.map(permitText);
   return p;
+}
+
+/** A parsed `permitopen`/`permitlisten` target back in `host:port` form (IPv6 in brackets). */
+function permitText(t: PermitTarget): string {
+  return `${t.host.includes(":") ? `[${t.host}]` : t.host}:${t.port}`;
 }

@@ -11,6 +11,7 @@ import { accept, reject, type ServerOps } from "../ssh/ops.ts";
 import { printable } from "../ssh/transport/version.ts";
 import { AuthorizedKeysFile, permissionsFor } from "./authorized_keys.ts";
 import { shellSession } from "./shell.ts";
+import { DEFAULT_FORWARDING, forwardingOps, type ForwardingPolicy } from "./forwarding.ts";
 
 /** Settings of the default ops. */
 export interface DefaultOpsOptions {
@@ -24,6 +25,10 @@ export interface DefaultOpsOptions {
   sftpRoot?: string;
   /** Allow only the SFTP subsystem. */
   sftpOnly?: boolean;
+  /** Port and unix-socket forwarding policy; default sshd's (everything allowed, -R on loopback). */
+  forwarding?: ForwardingPolicy;
+  /** Honour `ssh -A`; default true. */
+  allowAgentForwarding?: boolean;
 }
 
 /**
@@ -40,6 +45,7 @@ export function defaultOps(o: DefaultOpsOptions): ServerOps {
   const shell = o.shell ?? user.shell;
   const store = new AuthorizedKeysFile(o.authorizedKeys, o.logger);
   return {
+    ...forwardingOps(o.runtime, o.logger, user, o.forwarding ?? DEFAULT_FORWARDING),
     authMethods: ["publickey"],
     async authenticate(req) {
       if (req.user !== user.name) {
@@ -61,6 +67,7 @@ export function defaultOps(o: DefaultOpsOptions): ServerOps {
         logger: o.logger,
         sftpRoot: o.sftpRoot,
         sftpOnly: o.sftpOnly,
+        allowAgentForwarding: o.allowAgentForwarding,
       });
     },
   };

@@ -7,6 +7,7 @@
  * @module
  */
 import { readFile } from "node:fs/promises";
+import type { IdNames } from "../sftp/longname.ts";
 
 /** One /etc/passwd entry. */
 export interface PasswdEntry {
@@ -99,4 +100,21 @@ export async function namesForIds(
   for (const e of parsePasswd(await readOrEmpty(files.passwd))) if (!users.has(e.uid)) users.set(e.uid, e.name);
   const groups = parseGroups(await readOrEmpty(files.group));
   return { users: uids.map((u) => users.get(u) ?? ""), groups: gids.map((g) => groups.get(g) ?? "") };
+}
+
+/**
+ * Owner and group names for `ls -l` style READDIR longnames, read once from
+ * the account files (OpenSSH's sftp-server shows names, falling back to numbers).
+ *
+ * @example
+ * ```ts
+ * const names = await idNames();
+ * names.user?.(0); // "root"
+ * ```
+ */
+export async function idNames(files = SYSTEM_ACCOUNT_FILES): Promise<IdNames> {
+  const users = new Map<number, string>();
+  for (const e of parsePasswd(await readOrEmpty(files.passwd))) if (!users.has(e.uid)) users.set(e.uid, e.name);
+  const groups = parseGroups(await readOrEmpty(files.group));
+  return { user: (uid) => users.get(uid), group: (gid) => groups.get(gid) };
 }

@@ -11,7 +11,9 @@ import type { Logger } from "../ssh/config.ts";
 import { isAcceptedEnv, sessionEnv } from "./session_env.ts";
 import { serveSftp } from "../sftp/server.ts";
 import { diskBackend } from "./sftp_fs.ts";
+import { idNames } from "./sftp_users.ts";
 import { runScp, scpCommand } from "./scp.ts";
+import { AgentSocket } from "./agent_forward.ts";
 
 /** Options of the default shell handler. */
 export interface ShellOptions {
@@ -24,6 +26,8 @@ export interface ShellOptions {
   sftpRoot?: string;
   /** Allow only the SFTP subsystem (`--sftp-only`). */
   sftpOnly?: boolean;
+  /** Honour `ssh -A` (`--allow-agent-forwarding`, default true). */
+  allowAgentForwarding?: boolean;
 }
 
 /** How long to keep draining a PTY after its shell exited (background jobs may hold it open). */
@@ -41,10 +45,12 @@ export function shellSession(conn: ConnectionInfo, o: ShellOptions): SessionHand
   let pty: PtyRequest | undefined;
   const clientEnv = new Map<string, string>();
   let child: ChildProcess | undefined;
+  let agent: AgentSocket | undefined;
 
   const start = (channel: SessionChannel, command: string | undefined): boolean => {
     const shellName = o.shell.split("/").pop() ?? "sh";
     const env = sessionEnv({ user: o.user, conn, shell: o.shell, clientEnv, term: pty?.term, tz: o.runtime.env("TZ") });
+    if (agent) env.SSH_AUTH_SOCK = agent.path;
     const base = {
       file: o.shell,
       args: command === undefined ? [] : ["-c", command],
@@ -77,10 +83,12 @@ export function shellSession(conn: ConnectionInfo, o: ShellOptions): SessionHand
 
   const sftp = (channel: SessionChannel): boolean => {
     const backend = diskBackend({ home: o.user.home, root: o.sftpRoot });
-    void serveSftp(channel, backend).catch((e) => {
-      o.logger.warn(`sftp session for ${conn.user} failed: ${(e as Error).message}`);
-      channel.exit({ code: 1 });
-    });
+    void idNames().then((names) => serveSftp(channel, backend, { clientVersion: conn.clientVersion, names })).catch(
+      (e) => {
+        o.logger.warn(`sftp session for ${conn.user} failed: ${(e as Error).message}`);
+        channel.exit({ code: 1 });
+      },
+    );
     return true;
   };
   /** Sessions of an --sftp-only server: tell the user why there is no shell, as OpenSSH does. */
@@ -119,8 +127,19 @@ export function shellSession(conn: ConnectionInfo, o: ShellOptions): SessionHand
     signal(name) {
       child?.kill(name);
     },
+    async agentForward(connect) {
+      if (o.allowAgentForwarding === false || agent) return false;
+      try {
+        agent = await AgentSocket.open(o.runtime, o.logger, connect);
+        return true;
+      } catch (e) {
+        o.logger.warn(`agent forwarding for ${conn.user} failed: ${(e as Error).message}`);
+        return false;
+      }
+    },
     close() {
       child?.kill("HUP");
+      agent?.close();
     },
   };
 }

@@ -1,15 +1,29 @@
 /**
- * The {@link Runtime} for Bun: TCP via `Bun.listen`, pipes and PTYs via
- * `Bun.spawn`, signals via `node:process`. Load it only on Bun (see `mod.ts`).
+ * The {@link Runtime} for Bun: TCP and unix sockets via `Bun.listen` and
+ * `Bun.connect`, pipes and PTYs via `Bun.spawn`, signals via `node:process`.
+ * Load it only on Bun (see `mod.ts`).
  *
  * @module
  */
 import process from "node:process";
 import type { CryptoProvider } from "../ssh/crypto/provider.ts";
-import type { ChildProcess, Listener, NetAddr, PtySpawnOptions, Runtime, SpawnOptions, UserInfo } from "./types.ts";
+import type {
+  ByteStream,
+  ChildProcess,
+  Conn,
+  Listener,
+  NetAddr,
+  PtySpawnOptions,
+  Runtime,
+  SpawnOptions,
+  UnixListener,
+  UserInfo,
+} from "./types.ts";
 import { createCryptoProvider } from "./crypto.ts";
 import { bunGlobal } from "./bun_api.ts";
 import { listenBun } from "./bun_tcp.ts";
+import { connectBun } from "./bun_connect.ts";
+import { connectUnixBun, listenUnixBun } from "./bun_unix.ts";
 import { spawnBun } from "./bun_process.ts";
 import { spawnPtyBun } from "./bun_pty.ts";
 import { currentUserFromOs } from "./node_common.ts";
@@ -33,6 +47,9 @@ export function createBunRuntime(): Runtime {
       return crypto;
     },
     listen: (addr: NetAddr): Promise<Listener> => Promise.resolve().then(() => listenBun(addr)),
+    connect: (addr: NetAddr, opts?: { timeoutMs?: number }): Promise<Conn> => connectBun(addr, opts),
+    connectUnix: (path: string): Promise<ByteStream> => connectUnixBun(path),
+    listenUnix: (path: string): Promise<UnixListener> => Promise.resolve().then(() => listenUnixBun(path)),
     spawn: (opts: SpawnOptions): ChildProcess => spawnBun(opts),
     spawnPty: (opts: PtySpawnOptions): ChildProcess => spawnPtyBun(opts),
     currentUser: (): UserInfo => currentUserFromOs(),

@@ -8,7 +8,8 @@
  */
 
 /**
- * A TCP socket from `Bun.listen` (binaryType `"uint8array"`).
+ * A TCP or unix-domain socket from `Bun.listen` or `Bun.connect` (binaryType
+ * `"uint8array"`). The address fields are meaningful for TCP only.
  *
  * @example
  * ```ts
@@ -36,7 +37,7 @@ export interface BunSocket {
 }
 
 /**
- * Per-socket callbacks of `Bun.listen`.
+ * Per-socket callbacks of `Bun.listen` and `Bun.connect`.
  *
  * @example
  * ```ts
@@ -52,6 +53,8 @@ export interface BunSocketHandler {
   end(socket: BunSocket): void;
   close(socket: BunSocket, error?: Error): void;
   error(socket: BunSocket, error: Error): void;
+  /** `Bun.connect` only: the connection failed (the returned promise rejects with the same error). */
+  connectError?(socket: BunSocket, error: Error): void;
 }
 
 /**
@@ -84,6 +87,49 @@ export interface BunTcpListener {
   /** Stop listening; with `true` also close the accepted sockets. */
   stop(closeActiveConnections?: boolean): void;
 }
+
+/**
+ * Options of `Bun.listen` for a unix-domain stream socket.
+ *
+ * @example
+ * ```ts
+ * bunGlobal().listen({ unix: "/tmp/app.sock", allowHalfOpen: true, socket: handler });
+ * ```
+ */
+export interface BunUnixListenOptions {
+  /** The socket path (Bun unlinks it when the listener stops). */
+  unix: string;
+  allowHalfOpen?: boolean;
+  socket: BunSocketHandler;
+}
+
+/**
+ * What `Bun.listen` returns for a unix-domain socket.
+ *
+ * @example
+ * ```ts
+ * bunGlobal().listen({ unix: "/tmp/app.sock", socket: handler }).stop();
+ * ```
+ */
+export interface BunUnixListener {
+  readonly unix: string;
+  /** Stop listening; with `true` also close the accepted sockets. */
+  stop(closeActiveConnections?: boolean): void;
+}
+
+/**
+ * Options of `Bun.connect`: TCP (`hostname` is resolved by Bun) or a
+ * unix-domain socket path. The promise resolves after the handler's `open`.
+ *
+ * @example
+ * ```ts
+ * await bunGlobal().connect({ hostname: "::1", port: 22, allowHalfOpen: true, socket: handler });
+ * await bunGlobal().connect({ unix: "/run/app.sock", allowHalfOpen: true, socket: handler });
+ * ```
+ */
+export type BunConnectOptions =
+  | { hostname: string; port: number; allowHalfOpen?: boolean; socket: BunSocketHandler }
+  | { unix: string; allowHalfOpen?: boolean; socket: BunSocketHandler };
 
 /**
  * `new Bun.Terminal(options)` / the inline `terminal` option of `Bun.spawn`.
@@ -200,6 +246,9 @@ export interface BunSpawnOptions {
  */
 export interface BunGlobal {
   listen(options: BunListenOptions): BunTcpListener;
+  listen(options: BunUnixListenOptions): BunUnixListener;
+  /** Rejects with a Node-style error (`code` `ECONNREFUSED`, `ENOTFOUND`, `ENOENT`…). */
+  connect(options: BunConnectOptions): Promise<BunSocket>;
   spawn(options: BunSpawnOptions): BunSubprocess;
   readonly argv: string[];
   readonly env: Record<string, string | undefined>;

@@ -1,15 +1,28 @@
 /**
- * The {@link Runtime} for Deno: TCP via `Deno.listen`, pipes via
- * `Deno.Command`, PTYs via FFI (`deno_pty.ts`), signals via
- * `Deno.addSignalListener`. Load it only on Deno (see `mod.ts`).
+ * The {@link Runtime} for Deno: TCP and unix sockets via `Deno.listen` and
+ * `Deno.connect`, pipes via `Deno.Command`, PTYs via FFI (`deno_pty.ts`),
+ * signals via `Deno.addSignalListener`. Load it only on Deno (see `mod.ts`).
  *
  * @module
  */
 import type { CryptoProvider } from "../ssh/crypto/provider.ts";
-import type { ChildProcess, Listener, NetAddr, PtySpawnOptions, Runtime, SpawnOptions, UserInfo } from "./types.ts";
+import type {
+  ByteStream,
+  ChildProcess,
+  Conn,
+  Listener,
+  NetAddr,
+  PtySpawnOptions,
+  Runtime,
+  SpawnOptions,
+  UnixListener,
+  UserInfo,
+} from "./types.ts";
 import { createCryptoProvider } from "./crypto.ts";
 import { spawnPtyDeno } from "./deno_pty.ts";
 import { listenDeno } from "./deno_tcp.ts";
+import { connectDeno } from "./deno_connect.ts";
+import { connectUnixDeno, listenUnixDeno } from "./deno_unix.ts";
 import { spawnDeno } from "./deno_process.ts";
 import { currentUserFromOs } from "./node_common.ts";
 
@@ -31,6 +44,9 @@ export function createDenoRuntime(): Runtime {
       return crypto;
     },
     listen: (addr: NetAddr): Promise<Listener> => Promise.resolve().then(() => listenDeno(addr)),
+    connect: (addr: NetAddr, opts?: { timeoutMs?: number }): Promise<Conn> => connectDeno(addr, opts),
+    connectUnix: (path: string): Promise<ByteStream> => connectUnixDeno(path),
+    listenUnix: (path: string): Promise<UnixListener> => Promise.resolve().then(() => listenUnixDeno(path)),
     spawn: (opts: SpawnOptions): ChildProcess => spawnDeno(opts),
     spawnPty: (opts: PtySpawnOptions): ChildProcess => spawnPtyDeno(opts),
     currentUser: (): UserInfo => currentUserFromOs(),

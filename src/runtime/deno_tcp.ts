@@ -1,18 +1,14 @@
 /**
  * TCP listening for Deno: `Deno.listen` wrapped as {@link Listener} and
- * accepted connections as {@link Conn}.
- *
- * Reads go straight to the kernel (one `conn.read` per `read()`), so not
- * reading is TCP back-pressure; writes resolve once the kernel took every
- * byte. `TCP_NODELAY` is set on every accepted connection.
+ * accepted connections as {@link Conn} (`DenoConn` of `deno_stream.ts`:
+ * not reading is TCP back-pressure, `TCP_NODELAY` is set), plus the accept
+ * loop shared with the unix-domain listener.
  *
  * @module
  */
 import type { Conn, Listener, NetAddr } from "./types.ts";
 import { errorCode, toListenError } from "./node_common.ts";
-
-/** Bytes read per `read()` at most. */
-const READ_SIZE = 64 * 1024;
+import { DenoConn } from "./deno_stream.ts";
 
 /** Accept errors caused by resource exhaustion: wait and retry instead of giving up. */
 const EXHAUSTION = new Set(["EMFILE", "ENFILE", "ENOBUFS", "ENOMEM"]);
@@ -48,24 +44,8 @@ class DenoListener implements Listener {
     this.addr = { hostname: inner.addr.hostname, port: inner.addr.port };
   }
 
-  async *accept(): AsyncIterable<Conn> {
-    while (!this.#closed) {
-      let conn: Deno.TcpConn;
-      try {
-        conn = await this.#inner.accept();
-      } catch (error) {
-        if (this.#closed || error instanceof Deno.errors.BadResource || error instanceof Deno.errors.Interrupted) {
-          return;
-        }
-        if (error instanceof Deno.errors.ConnectionAborted || error instanceof Deno.errors.ConnectionReset) continue;
-        if (EXHAUSTION.has(errorCode(error) ?? "")) {
-          await new Promise((resolve) => setTimeout(resolve, 100));
-          continue;
-        }
-        throw error;
-      }
-      yield new DenoConn(conn);
-    }
+  accept(): AsyncIterable<Conn> {
+    return acceptDeno(this.#inner, () => this.#closed, (conn) => new DenoConn(conn));
   }
 
   close(): void {
@@ -79,80 +59,41 @@ class DenoListener implements Listener {
   }
 }
 
-/** Errors that mean "the connection is gone": `read()` reports them as end of stream. */
-function isDisconnect(error: unknown): boolean {
-  return error instanceof Deno.errors.ConnectionReset || error instanceof Deno.errors.ConnectionAborted ||
-    error instanceof Deno.errors.BrokenPipe || error instanceof Deno.errors.BadResource ||
-    error instanceof Deno.errors.Interrupted || error instanceof Deno.errors.UnexpectedEof ||
-    error instanceof Deno.errors.NotConnected;
-}
-
-/** An accepted Deno TCP connection. Writes are serialised; reads must not overlap. */
-class DenoConn implements Conn {
-  readonly remoteAddr: NetAddr;
-  readonly localAddr: NetAddr;
-  #conn: Deno.TcpConn;
-  #buffer = new Uint8Array(READ_SIZE);
-  #reading = false;
-  #closed = false;
-  #writeClosed = false;
-  #writes: Promise<void> = Promise.resolve();
-
-  constructor(conn: Deno.TcpConn) {
-    this.#conn = conn;
-    conn.setNoDelay(true);
-    this.remoteAddr = { hostname: conn.remoteAddr.hostname, port: conn.remoteAddr.port };
-    this.localAddr = { hostname: conn.localAddr.hostname, port: conn.localAddr.port };
-  }
-
-  async read(): Promise<Uint8Array | null> {
-    if (this.#closed) return null;
-    if (this.#reading) throw new Error("Conn.read() called while another read() is pending");
-    this.#reading = true;
+/**
+ * Accept connections from a Deno listener until it is closed, wrapping each.
+ * Aborted handshakes are skipped; on fd exhaustion (`EMFILE`…) it waits
+ * 100 ms and retries instead of giving up.
+ *
+ * @example
+ * ```ts
+ * const inner = Deno.listen({ transport: "unix", path: "/tmp/app.sock" });
+ * for await (const stream of acceptDeno(inner, () => false, (c) => new DenoStream(c))) handle(stream);
+ * ```
+ */
+export async function* acceptDeno<C extends Deno.Conn, T>(
+  inner: Deno.Listener<C>,
+  isClosed: () => boolean,
+  wrap: (conn: C) => T,
+): AsyncIterable<T> {
+  while (!isClosed()) {
+    let conn: C;
     try {
-      const n = await this.#conn.read(this.#buffer);
-      return n === null ? null : this.#buffer.slice(0, n);
+      conn = await inner.accept();
     } catch (error) {
-      if (this.#closed || isDisconnect(error)) return null;
+      if (isClosed() || error instanceof Deno.errors.BadResource || error instanceof Deno.errors.Interrupted) {
+        return;
+      }
+      if (error instanceof Deno.errors.ConnectionAborted || error instanceof Deno.errors.ConnectionReset) continue;
+      if (EXHAUSTION.has(errorCode(error) ?? "")) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        continue;
+      }
       throw error;
-    } finally {
-      this.#reading = false;
     }
-  }
-
-  write(data: Uint8Array): Promise<void> {
-    if (this.#closed || this.#writeClosed) return Promise.reject(new Error("write on a closed connection"));
-    const done = this.#writes.then(() => this.#writeAll(data));
-    this.#writes = done.catch(() => {});
-    return done;
-  }
-
-  async #writeAll(data: Uint8Array): Promise<void> {
-    let offset = 0;
-    while (offset < data.length) {
-      if (this.#closed) throw new Error("write on a closed connection");
-      offset += await this.#conn.write(data.subarray(offset));
+    if (isClosed()) {
+      conn.close();
+      return;
     }
-  }
-
-  async closeWrite(): Promise<void> {
-    if (this.#closed || this.#writeClosed) return;
-    this.#writeClosed = true;
-    await this.#writes;
-    try {
-      await this.#conn.closeWrite();
-    } catch {
-      // peer already gone: nothing left to half-close
-    }
-  }
-
-  close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    try {
-      this.#conn.close();
-    } catch {
-      // already closed
-    }
+    yield wrap(conn);
   }
 }

@@ -214,26 +214,30 @@ export function ttyPathOf(pid: number): string | undefined {
 
 /**
  * Map a runtime's bind error to a {@link ListenError} whose message names the
- * address and port.
+ * address and port, or the path of a unix-domain socket.
  *
  * @example
  * ```ts
  * try { bind(); } catch (e) { throw toListenError(e, { hostname: "0.0.0.0", port: 22 }); }
+ * try { bindUnix(); } catch (e) { throw toListenError(e, "/run/app.sock"); }
  * ```
  */
-export function toListenError(error: unknown, addr: NetAddr): ListenError {
+export function toListenError(error: unknown, addr: NetAddr | string): ListenError {
   const code = errorCode(error);
   const mapped = code === "EADDRINUSE" || code === "EACCES" || code === "EADDRNOTAVAIL" ? code : "OTHER";
   const reason = error instanceof Error ? error.message : String(error);
-  const hint = mapped === "EADDRINUSE"
-    ? " (another process is listening there; pick another port or stop it)"
-    : mapped === "EACCES"
-    ? " (ports below 1024 need root or CAP_NET_BIND_SERVICE)"
-    : mapped === "EADDRNOTAVAIL"
-    ? " (no local interface has that address)"
-    : "";
-  return new ListenError(`cannot listen on ${formatAddr(addr)}: ${reason}${hint}`, mapped);
+  const unix = typeof addr === "string";
+  const hint = LISTEN_HINTS[mapped]?.[unix ? 1 : 0];
+  const where = unix ? `unix socket ${addr}` : formatAddr(addr);
+  return new ListenError(`cannot listen on ${where}: ${reason}${hint ? ` (${hint})` : ""}`, mapped);
 }
+
+/** What to do about a listen error: [for TCP, for a unix socket]. */
+const LISTEN_HINTS: Partial<Record<ListenError["code"], [string, string]>> = {
+  EADDRINUSE: ["another process is listening there; pick another port or stop it", "the path exists; remove it first"],
+  EACCES: ["ports below 1024 need root or CAP_NET_BIND_SERVICE", "no permission to create the socket file there"],
+  EADDRNOTAVAIL: ["no local interface has that address", ""],
+};
 
 /**
  * `host:port`, with IPv6 hosts in brackets.

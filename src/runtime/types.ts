@@ -62,6 +62,39 @@ export class ListenError extends Error {
   }
 }
 
+/** Why an outgoing connection could not be made. */
+export class ConnectError extends Error {
+  constructor(
+    message: string,
+    /**
+     * `ECONNREFUSED`, `ENOTFOUND` (name does not resolve), `ETIMEDOUT`, `EHOSTUNREACH`/`ENETUNREACH`,
+     * `ENOENT` (unix socket path missing), `EACCES` or `OTHER`.
+     */
+    readonly code:
+      | "ECONNREFUSED"
+      | "ENOTFOUND"
+      | "ETIMEDOUT"
+      | "EHOSTUNREACH"
+      | "ENETUNREACH"
+      | "ENOENT"
+      | "EACCES"
+      | "OTHER",
+  ) {
+    super(message);
+    this.name = "ConnectError";
+  }
+}
+
+/** A listening unix-domain stream socket. */
+export interface UnixListener {
+  /** The socket's path. */
+  readonly path: string;
+  /** Accepted connections until `close()`. */
+  accept(): AsyncIterable<ByteStream>;
+  /** Stop listening and remove the socket file. Safe to call twice. */
+  close(): void;
+}
+
 /** How a child process ended. Exactly one of `code` and `signal` is non-null. */
 export interface ExitInfo {
   code: number | null;
@@ -135,6 +168,19 @@ export interface Runtime {
   readonly crypto: CryptoProvider;
   /** Listen on TCP. Throws {@link ListenError}. */
   listen(addr: NetAddr): Promise<Listener>;
+  /**
+   * Open a TCP connection to a host name, IPv4 or IPv6 literal. Throws
+   * {@link ConnectError}; gives up after `timeoutMs` (default 30 s) with `ETIMEDOUT`.
+   */
+  connect(addr: NetAddr, opts?: { timeoutMs?: number }): Promise<Conn>;
+  /** Connect to a unix-domain stream socket. Throws {@link ConnectError}. */
+  connectUnix(path: string): Promise<ByteStream>;
+  /**
+   * Listen on a unix-domain stream socket at `path` (permissions from the
+   * umask; the caller chmods). Throws {@link ListenError} (`EADDRINUSE` when
+   * the path exists).
+   */
+  listenUnix(path: string): Promise<UnixListener>;
   /** Spawn a child with stdin/stdout/stderr pipes. Throws if the file cannot be executed. */
   spawn(opts: SpawnOptions): ChildProcess;
   /** Spawn a child on a new PTY as session leader with it as controlling terminal. */

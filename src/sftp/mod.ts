@@ -11,5 +11,11 @@
  */
 export * from "./backend.ts";
 export { serveSftp, type SftpServerOptions } from "./server.ts";
+export {
+  SFTP_CLIENT_QUIRKS,
+  type SftpClientQuirkRule,
+  type SftpClientQuirks,
+  sftpClientQuirks,
+} from "./client_quirks.ts";
 export { memoryBackend, type MemoryBackendOptions } from "./memory_backend.ts";
 export { type IdNames, longname, longnameText, modeString } from "./longname.ts";

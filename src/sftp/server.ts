@@ -3,7 +3,8 @@
  * extensions of PROTOCOL §4) served over a session channel against an
  * {@link SftpBackend}.
  *
- * Requests run concurrently and are answered as they finish. Memory is
+ * Requests run concurrently and are answered as they finish, except that
+ * replies on one handle keep request order (see reply_order.ts). Memory is
  * bounded: at most `maxInFlight` requests and about `maxPendingBytes` of
  * request and reply bytes are held at once; beyond that the server stops
  * reading the channel, so the channel window stops the client. READ lengths
@@ -40,7 +41,9 @@ import {
 import { type HandleEntry, HandleTable } from "./handles.ts";
 import { type IdNames, longname } from "./longname.ts";
 import { PacketReader } from "./packet_reader.ts";
+import { HandleReplyOrder } from "./reply_order.ts";
 import { advertisedExtensions, handleExtended } from "./extensions.ts";
+import { type SftpClientQuirks, sftpClientQuirks } from "./client_quirks.ts";
 
 /** Limits and presentation options for {@link serveSftp}; defaults follow OpenSSH's sftp-server. */
 export interface SftpServerOptions {
@@ -60,10 +63,17 @@ export interface SftpServerOptions {
   readdirBatch?: number;
   /** Owner/group names for READDIR longnames (default: numbers). */
   names?: IdNames;
+  /** The client's identification string (`ConnectionInfo.clientVersion`); picks its quirks (client_quirks.ts). */
+  clientVersion?: string;
+  /** The server's identification string, if not tsshd's default (some clients act differently toward OpenSSH). */
+  serverVersion?: string;
 }
 
 /** Options with every default applied. */
-export type ResolvedSftpOptions = Required<Omit<SftpServerOptions, "names">> & { names?: IdNames };
+export type ResolvedSftpOptions = Required<Omit<SftpServerOptions, "names" | "clientVersion" | "serverVersion">> & {
+  names?: IdNames;
+  quirks: SftpClientQuirks;
+};
 
 /**
  * Apply the defaults to `options`.
@@ -83,6 +93,7 @@ export function resolveSftpOptions(options: SftpServerOptions = {}): ResolvedSft
     maxPendingBytes: options.maxPendingBytes ?? 8 * 1024 * 1024,
     readdirBatch: options.readdirBatch ?? 100,
     names: options.names,
+    quirks: sftpClientQuirks(options.clientVersion ?? "", options.serverVersion),
   };
 }
 
@@ -114,6 +125,7 @@ export class SftpSession {
   private wake?: () => void;
   private writeChain: Promise<void> = Promise.resolve();
   private dead = false;
+  private readonly replyOrder = new HandleReplyOrder();
 
   constructor(
     readonly channel: SessionChannel,
@@ -192,13 +204,18 @@ export class SftpSession {
       return;
     }
     const id = r.uint32();
+    const turn = this.replyOrder.claim(pkt);
     let reply: Uint8Array;
     try {
       reply = await this.dispatch(pkt[0], id, r);
     } catch (e) {
       reply = statusFor(id, e);
     }
-    await this.send(reply);
+    // Replies on one handle keep request order (reply_order.ts: OpenSSH < 9.4 scp truncates otherwise).
+    if (turn) await turn.ready;
+    const sent = this.send(reply);
+    turn?.done();
+    await sent;
   }
 
   /** End the subsystem after a packet that cannot be answered. */
@@ -321,9 +338,11 @@ export class SftpSession {
       case FXP.READLINK:
         return this.nameReply(id, await b.readlink(r.string()));
       case FXP.SYMLINK: {
-        // OpenSSH sends (targetpath, linkpath), the reverse of the draft's order.
-        const target = r.string();
-        await b.symlink(target, r.string());
+        // OpenSSH sends (targetpath, linkpath), the reverse of the draft's order; some clients send the draft's.
+        const first = r.string();
+        const second = r.string();
+        if (this.options.quirks.symlinkLinkFirst) await b.symlink(second, first);
+        else await b.symlink(first, second);
         return this.ok(id);
       }
       case FXP.EXTENDED:

@@ -27,6 +27,8 @@
  * ```
  * @module
  */
+import type { AgentConnect, ForwardedConnect, ForwardingOps } from "./forward_ops.ts";
+export * from "./forward_ops.ts";
 
 /** The remote end of a connection. */
 export interface PeerInfo {
@@ -99,6 +101,19 @@ export interface Permissions {
   noTouchRequired?: boolean;
   /** FIDO keys: require the authenticator to have verified the user (authorized_keys `verify-required`). */
   verifyRequired?: boolean;
+  /** Refuse `direct-tcpip`, `tcpip-forward` and the streamlocal forwards (authorized_keys `no-port-forwarding`). */
+  noPortForwarding?: boolean;
+  /** Refuse `auth-agent-req@openssh.com` (authorized_keys `no-agent-forwarding`). */
+  noAgentForwarding?: boolean;
+  /** Refuse `x11-req` (authorized_keys `no-X11-forwarding`). */
+  noX11Forwarding?: boolean;
+  /**
+   * `direct-tcpip` destinations allowed, as `host:port` (`*` for any port, IPv6 in brackets);
+   * `undefined` = any (authorized_keys `permitopen=`, sshd `PermitOpen`).
+   */
+  permitOpen?: readonly string[];
+  /** `tcpip-forward` listens allowed, as `[host:]port` (`*` for any); `undefined` = any (`permitlisten=`). */
+  permitListen?: readonly string[];
   /** Free-form values for the application's own hooks. */
   extensions?: Record<string, string>;
 }
@@ -218,12 +233,30 @@ export interface SessionHandler {
   windowChange?(size: WindowSize): void;
   /** A signal name without `SIG` (RFC 4254 §6.9). */
   signal?(name: string): void;
+  /**
+   * `auth-agent-req@openssh.com`: make the client's agent reachable to the
+   * session (typically a private unix socket named in `SSH_AUTH_SOCK`), calling
+   * `connect` for each agent connection. Refused under `noAgentForwarding`.
+   */
+  agentForward?(connect: AgentConnect): boolean | Promise<boolean>;
+  /** `x11-req` (RFC 4254 §6.3.1); `connect` opens an `x11` channel per X connection. Missing = refused. */
+  x11?(request: X11Request, connect: ForwardedConnect): boolean | Promise<boolean>;
+  /** `break` (RFC 4335) with its length in milliseconds. */
+  break?(milliseconds: number): boolean | Promise<boolean>;
   /** The channel closed; release everything. */
   close?(): void;
 }
 
+/** An `x11-req` (RFC 4254 §6.3.1). */
+export interface X11Request {
+  singleConnection: boolean;
+  authProtocol: string;
+  authCookie: string;
+  screen: number;
+}
+
 /** The server's behaviour. Every hook is optional; a missing one rejects. */
-export interface ServerOps {
+export interface ServerOps extends ForwardingOps {
   /** Methods listed in USERAUTH_FAILURE. Default `["publickey"]`. */
   authMethods?: readonly string[];
   /** Decide an authentication request. Missing = every request rejected. */

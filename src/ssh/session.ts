@@ -5,7 +5,16 @@
  * @module
  */
 import type { Channel } from "./channel.ts";
-import type { ExitStatus, Permissions, PtyRequest, SessionChannel, SessionHandler, WindowSize } from "./ops.ts";
+import type {
+  AgentConnect,
+  ExitStatus,
+  ForwardedConnect,
+  Permissions,
+  PtyRequest,
+  SessionChannel,
+  SessionHandler,
+  WindowSize,
+} from "./ops.ts";
 import type { Logger } from "./config.ts";
 import { SshReader, SshWriter } from "./wire.ts";
 import { printable } from "./transport/version.ts";
@@ -18,6 +27,7 @@ import { decodeTerminalModes } from "./terminal_modes.ts";
 export class Session {
   private started = false;
   private ptyGranted = false;
+  private agentGranted = false;
   private readonly api: SessionChannel;
   private markReady!: () => void;
 
@@ -26,6 +36,8 @@ export class Session {
     private handler: SessionHandler,
     private permissions: Permissions,
     private logger: Logger,
+    /** Opens agent and X11 channels to the client. */
+    private forwards: { agent: AgentConnect; x11: ForwardedConnect },
   ) {
     // Output from a shell/exec/subsystem handler waits until the request's reply has been sent.
     const ready = new Promise<void>((r) => (this.markReady = r));
@@ -89,6 +101,20 @@ export class Session {
         if (!this.ptyGranted || !h.windowChange) return false;
         h.windowChange(size);
         return true;
+      }
+      case "auth-agent-req@openssh.com": {
+        if (this.agentGranted || this.permissions.noAgentForwarding || !h.agentForward) return false;
+        this.agentGranted = await h.agentForward(this.forwards.agent);
+        return this.agentGranted;
+      }
+      case "x11-req": {
+        const req = { singleConnection: r.boolean(), authProtocol: r.utf8(), authCookie: r.utf8(), screen: r.uint32() };
+        if (this.started || this.permissions.noX11Forwarding || !h.x11) return false;
+        return await h.x11(req, this.forwards.x11);
+      }
+      case "break": {
+        const ms = r.uint32();
+        return h.break ? await h.break(ms) : false;
       }
       case "signal": {
         const sig = r.utf8();

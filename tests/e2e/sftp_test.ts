@@ -4,7 +4,7 @@
  * --sftp-root confinement and --sftp-only.
  */
 import { assert, assertEquals } from "../_helpers/assert.ts";
-import { eachFlavor, run } from "./_harness.ts";
+import { currentUser, eachFlavor, run } from "./_harness.ts";
 import { join } from "node:path";
 
 async function sha256File(path: string): Promise<string> {
@@ -50,6 +50,8 @@ eachFlavor("sftp: batch of put/get/ls/mkdir/rename/chmod/symlink/rm with sha256 
   const r = await run("sftp", ["-F", conf, "-P", port, "-b", batch, target]);
   assertEquals(r.code, 0, r.stderr + r.text);
   assert(/-rw------- .* copy2\.bin/.test(r.text), r.text);
+  // owner and group by name, as OpenSSH's sftp-server lists them
+  assert(new RegExp(`-rw------- +\\S+ +${currentUser()} +\\S+ .*copy2\\.bin`).test(r.text), r.text);
   assert(/^l[rwx-]{9} .* link\.bin$/m.test(r.text), r.text);
   const want = await sha256File(local);
   assertEquals(await sha256File(join(dir, "back.bin")), want);

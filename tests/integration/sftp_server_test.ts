@@ -275,6 +275,38 @@ Deno.test("sftp: requests are answered out of order as they finish", async () =>
   await finish(c, done);
 });
 
+Deno.test("sftp: replies on one handle keep request order even when the backend finishes out of order", async () => {
+  // OpenSSH < 9.4 scp truncates an upload at the last in-order WRITE ack (seen with Bun's node:fs).
+  const base = memoryBackend();
+  const backend: SftpBackend = {
+    ...base,
+    async open(p, f, a) {
+      const file = await base.open(p, f, a);
+      return {
+        ...file,
+        async write(offset, data) {
+          // The earlier the offset, the later the write completes.
+          await new Promise((r) => setTimeout(r, 40 - Number(offset) / 10));
+          return file.write(offset, data);
+        },
+      };
+    },
+  };
+  const { c, done } = start(backend);
+  await c.init();
+  const a = await openFile(c, 1, "/a", FXF.WRITE | FXF.CREAT);
+  const b = await openFile(c, 2, "/b", FXF.WRITE | FXF.CREAT);
+  for (let i = 0; i < 4; i++) c.request(FXP.WRITE, 10 + i, (w) => w.string(a).uint64(BigInt(i * 100)).string("x"));
+  c.request(FXP.WRITE, 20, (w) => w.string(b).uint64(300n).string("y"));
+  c.request(FXP.STAT, 21, (w) => w.string("/"));
+  const ids: number[] = [];
+  for (let i = 0; i < 6; i++) ids.push((await c.reply())!.id);
+  const onA = ids.filter((id) => id < 20);
+  assertEquals(onA, [10, 11, 12, 13], `replies on one handle came as ${ids}`);
+  assert(ids.indexOf(20) < ids.indexOf(10) && ids.indexOf(21) < ids.indexOf(10), `other handles wait: ${ids}`);
+  await finish(c, done);
+});
+
 Deno.test("sftp: a client that stops reading replies stops the server reading requests (bounded)", async () => {
   const { c, done } = start(memoryBackend(), { maxInFlight: 16 });
   await c.init();
