@@ -8,7 +8,6 @@
 import type { Runtime, UserInfo } from "../runtime/types.ts";
 import type { Logger } from "../ssh/config.ts";
 import { accept, reject, type ServerOps } from "../ssh/ops.ts";
-import { printable } from "../ssh/transport/version.ts";
 import { AuthorizedKeysFile, permissionsFor } from "./authorized_keys.ts";
 import { shellSession } from "./shell.ts";
 import { DEFAULT_FORWARDING, forwardingOps, type ForwardingPolicy } from "./forwarding.ts";
@@ -48,12 +47,7 @@ export function defaultOps(o: DefaultOpsOptions): ServerOps {
     ...forwardingOps(o.runtime, o.logger, user, o.forwarding ?? DEFAULT_FORWARDING),
     authMethods: ["publickey"],
     async authenticate(req) {
-      if (req.user !== user.name) {
-        if (req.method !== "none") {
-          o.logger.info(`Invalid user ${printable(req.user)} from ${req.peer.address} port ${req.peer.port}`);
-        }
-        return reject();
-      }
+      if (req.user !== user.name) return reject({ invalidUser: req.method !== "none" });
       if (req.method !== "publickey") return reject();
       const entry = await store.find(req.key.blob);
       if (!entry) return reject();

@@ -122,6 +122,8 @@ export interface ServerConfig {
   hostKeyAlgorithms?: readonly string[];
   /** Accepted user signature algorithms. Default {@link DEFAULT_USER_SIG_ALGS}. */
   userSigAlgs?: readonly string[];
+  /** Text sent to clients before authentication (USERAUTH_BANNER, sshd's `Banner`). Default none. */
+  banner?: string;
 }
 
 /** The version this build reports. */
@@ -130,9 +132,10 @@ export const TSSHD_VERSION = "0.1.0";
 /** Fill in defaults. */
 export function resolveConfig(
   c: ServerConfig,
-): Required<Omit<ServerConfig, "limits" | "hostKeyAlgorithms">> & {
+): Required<Omit<ServerConfig, "limits" | "hostKeyAlgorithms" | "banner">> & {
   limits: Limits;
   hostKeyAlgorithms?: readonly string[];
+  banner?: string;
 } {
   return {
     hostKeys: c.hostKeys,
@@ -148,5 +151,6 @@ export function resolveConfig(
     dhGexModuli: c.dhGexModuli ?? BUILTIN_MODULI,
     compression: c.compression ?? DEFAULT_COMPRESSION,
     hostKeyAlgorithms: c.hostKeyAlgorithms,
+    banner: c.banner,
   };
 }

@@ -28,7 +28,9 @@
  * @module
  */
 import type { AgentConnect, ForwardedConnect, ForwardingOps } from "./forward_ops.ts";
+import type { AuthRequest, AuthResult, Permissions } from "./auth_ops.ts";
 export * from "./forward_ops.ts";
+export * from "./auth_ops.ts";
 
 /** The remote end of a connection. */
 export interface PeerInfo {
@@ -37,130 +39,6 @@ export interface PeerInfo {
   port: number;
   localAddress: string;
   localPort: number;
-}
-
-/** A client public key presented for authentication. */
-export interface PublicKeyInfo {
-  /** Key type from the blob, e.g. `ssh-ed25519`, `ssh-rsa`. */
-  type: string;
-  /** The public key blob (RFC 4253 §6.6). */
-  blob: Uint8Array;
-  /** `SHA256:…` as `ssh-keygen -l` prints it. */
-  fingerprint: string;
-  /** Type label as OpenSSH logs it: `ED25519`, `ECDSA`, `RSA`. */
-  label: string;
-}
-
-/** Fields common to every authentication request. */
-interface AuthRequestBase {
-  user: string;
-  /** The service requested after auth (always `ssh-connection` today). */
-  service: string;
-  peer: PeerInfo;
-  /** The session identifier (exchange hash of the first key exchange). */
-  sessionId: Uint8Array;
-}
-
-/** `none` — sent by clients to learn the methods; accept only for passwordless setups. */
-export interface NoneAuthRequest extends AuthRequestBase {
-  method: "none";
-}
-
-/**
- * `publickey` — asked twice, as wolfSSH does: first with `verified: false`
- * ("is this key acceptable for this user?"; accepting only makes the engine
- * answer PK_OK), then with `verified: true` after the engine has checked the
- * signature over the session id. Only an accept with `verified: true` logs
- * the user in.
- */
-export interface PublicKeyAuthRequest extends AuthRequestBase {
-  method: "publickey";
-  key: PublicKeyInfo;
-  /** Signature algorithm named by the client, e.g. `rsa-sha2-512`. */
-  algorithm: string;
-  verified: boolean;
-  /** For FIDO security keys (`sk-*`), what the authenticator reported with a verified signature. */
-  securityKey?: { userPresent: boolean; userVerified: boolean; counter: number };
-}
-
-/** Every kind of authentication request. */
-export type AuthRequest = NoneAuthRequest | PublicKeyAuthRequest;
-
-/**
- * What authentication decided, carried into the connection (like Go's
- * `ssh.Permissions`). The engine and default ops enforce the fields they know.
- */
-export interface Permissions {
-  /** Run this instead of any shell/exec/subsystem the client asks for. */
-  forceCommand?: string;
-  /** Refuse `pty-req`. */
-  noPty?: boolean;
-  /** Extra environment for sessions. */
-  environment?: Record<string, string>;
-  /** FIDO keys: accept signatures made without a touch (authorized_keys `no-touch-required`). Default false. */
-  noTouchRequired?: boolean;
-  /** FIDO keys: require the authenticator to have verified the user (authorized_keys `verify-required`). */
-  verifyRequired?: boolean;
-  /** Refuse `direct-tcpip`, `tcpip-forward` and the streamlocal forwards (authorized_keys `no-port-forwarding`). */
-  noPortForwarding?: boolean;
-  /** Refuse `auth-agent-req@openssh.com` (authorized_keys `no-agent-forwarding`). */
-  noAgentForwarding?: boolean;
-  /** Refuse `x11-req` (authorized_keys `no-X11-forwarding`). */
-  noX11Forwarding?: boolean;
-  /**
-   * `direct-tcpip` destinations allowed, as `host:port` (`*` for any port, IPv6 in brackets);
-   * `undefined` = any (authorized_keys `permitopen=`, sshd `PermitOpen`).
-   */
-  permitOpen?: readonly string[];
-  /** `tcpip-forward` listens allowed, as `[host:]port` (`*` for any); `undefined` = any (`permitlisten=`). */
-  permitListen?: readonly string[];
-  /** Free-form values for the application's own hooks. */
-  extensions?: Record<string, string>;
-}
-
-/** A positive authentication decision. Make it with {@link accept}. */
-export interface AuthAccept {
-  readonly decision: "accept";
-  readonly permissions: Permissions;
-}
-
-/** A negative authentication decision. Make it with {@link reject}. */
-export interface AuthReject {
-  readonly decision: "reject";
-  /** RFC 4252 partial success: this method succeeded but more are required. */
-  readonly partialSuccess: boolean;
-}
-
-/** The only values an `authenticate` hook may return. */
-export type AuthResult = AuthAccept | AuthReject;
-
-/**
- * Accept an authentication request.
- *
- * @example
- * ```ts
- * return accept({ forceCommand: "internal-sftp" });
- * ```
- */
-export function accept(permissions: Permissions = {}): AuthAccept {
-  return Object.freeze({ decision: "accept", permissions });
-}
-
-/**
- * Reject an authentication request.
- *
- * @example
- * ```ts
- * return reject();
- * ```
- */
-export function reject(partialSuccess = false): AuthReject {
-  return Object.freeze({ decision: "reject", partialSuccess });
-}
-
-/** True only for a genuine accept decision. Anything else is a rejection. */
-export function isAccept(result: unknown): result is AuthAccept {
-  return typeof result === "object" && result !== null && (result as { decision?: unknown }).decision === "accept";
 }
 
 /** An authenticated connection, handed to the connection-layer hooks. */

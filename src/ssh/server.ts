@@ -15,7 +15,7 @@ import type { ByteStream, Conn, Listener } from "../runtime/types.ts";
 import { type Limits, type Logger, resolveConfig, type ServerConfig } from "./config.ts";
 import type { PeerInfo } from "./ops.ts";
 import { Transport } from "./transport/transport.ts";
-import { runAuth } from "./auth.ts";
+import { type AuthProgress, runAuth } from "./auth/service.ts";
 import { Connection } from "./connection.ts";
 import { DISCONNECT } from "./messages.ts";
 import { ConnectionLostError, DisconnectError, PeerDisconnectedError } from "./errors.ts";
@@ -112,6 +112,7 @@ export class Server {
     });
     this.live.add(t);
     let user: string | undefined;
+    const progress: AuthProgress = {};
     const grace = setTimeout(() => {
       if (authenticated) return;
       log.info(`Timeout before authentication for ${from}`);
@@ -127,6 +128,8 @@ export class Server {
         limits: this.cfg.limits,
         peer,
         userSigAlgs: this.cfg.userSigAlgs,
+        banner: this.cfg.banner,
+        progress,
       });
       clearTimeout(grace);
       leaveUnauth();
@@ -146,16 +149,23 @@ export class Server {
       );
       await conn.run();
     } catch (e) {
-      const who = user ? `user ${printable(user)} ${from}` : from;
+      // sshd's wording: "… authenticating user alice ADDR port P: reason [preauth]" before auth completes.
+      const preauth = user === undefined;
+      const tail = preauth ? " [preauth]" : "";
+      const who = user
+        ? `user ${printable(user)} ${from}`
+        : progress.user !== undefined
+        ? `${progress.invalidUser ? "invalid" : "authenticating"} user ${printable(progress.user)} ${from}`
+        : from;
       if (e instanceof PeerDisconnectedError) {
-        log.info(`Received disconnect from ${from}: ${e.reason}: ${printable(e.description)}`);
+        log.info(`Received disconnect from ${from}: ${e.reason}: ${printable(e.description)}${tail}`);
       } else if (e instanceof ConnectionLostError) {
-        if (!t.isClosed) log.info(`Connection closed by ${who}`);
+        if (!t.isClosed) log.info(`Connection closed by ${who}${tail}`);
       } else if (e instanceof DisconnectError) {
-        log.info(`Disconnecting ${who}: ${e.message}`);
+        log.info(`Disconnecting ${who}: ${e.message}${tail}`);
         await t.disconnect(e.reason, e.message);
       } else if (e instanceof WireError) {
-        log.info(`Disconnecting ${who}: malformed packet: ${e.message}`);
+        log.info(`Disconnecting ${who}: malformed packet: ${e.message}${tail}`);
         await t.disconnect(DISCONNECT.PROTOCOL_ERROR, `malformed packet: ${e.message}`);
       } else {
         log.warn(`Disconnecting ${who}: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);

@@ -11,7 +11,7 @@ import { parsePublicKey } from "../../src/ssh/keys/public_key.ts";
 import { checkSignature } from "../../src/ssh/keys/signature.ts";
 import { keyTypeLabel } from "../../src/ssh/keys/fingerprint.ts";
 import { SshWriter } from "../../src/ssh/wire.ts";
-import { runAuth } from "../../src/ssh/auth.ts";
+import { runAuth } from "../../src/ssh/auth/service.ts";
 import { accept, type Permissions } from "../../src/ssh/ops.ts";
 import { DEFAULT_LIMITS, DEFAULT_USER_SIG_ALGS, silentLogger } from "../../src/ssh/config.ts";
 import type { Transport } from "../../src/ssh/transport/transport.ts";
