@@ -42,6 +42,8 @@ export async function connect(
   cfg: Partial<ConnectConfig> = {},
   extra: Partial<ServerConfig> = {},
   wrapServerSide: (s: ByteStream) => ByteStream = (s) => s,
+  /** Called with the client before it connects (to add event listeners). */
+  onClient?: (client: Client) => void,
 ): Promise<Fixture> {
   const log: Captured = { lines: [] };
   const logger = {
@@ -58,6 +60,7 @@ export async function connect(
     localPort: 2200,
   });
   const client = new Client();
+  onClient?.(client);
   await new Promise<void>((resolve, reject) => {
     client.once("ready", () => resolve());
     client.once("error", reject);
