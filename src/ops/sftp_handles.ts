@@ -47,7 +47,20 @@ export class DiskFileHandle implements SftpFileHandle {
     }
   }
 
-  async write(offset: bigint, data: Uint8Array): Promise<void> {
+  /** The last queued write of an APPEND handle (those run one at a time, in call order). */
+  private appendQueue: Promise<void> = Promise.resolve();
+
+  write(offset: bigint, data: Uint8Array): Promise<void> {
+    if (!this.append) return this.writeAt(offset, data);
+    // An append lands wherever the file ends when it runs, so concurrent ones would land in
+    // completion order (seen on Bun): keep the order the requests came in, as OpenSSH's
+    // sftp-server does by serving one request at a time (`reput` relies on it).
+    const next = this.appendQueue.then(() => this.writeAt(offset, data));
+    this.appendQueue = next.catch(() => {});
+    return next;
+  }
+
+  private async writeAt(offset: bigint, data: Uint8Array): Promise<void> {
     let at = this.append ? 0 : position(offset);
     let done = 0;
     try {
