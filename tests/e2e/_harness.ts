@@ -176,7 +176,12 @@ export async function startServer(flavor: Flavor, ws: Workspace, extra: string[]
       await pumps;
     },
   };
-  await server.waitFor(/listening on \S+ port \d+/);
+  try {
+    await server.waitFor(/listening on \S+ port \d+/);
+  } catch (e) {
+    await server.stop(); // never leave a server that did not come up running
+    throw e;
+  }
   const keyLine = (await Deno.readTextFile(ws.hostKey + ".pub")).trim().split(/\s+/).slice(0, 2).join(" ");
   await Deno.writeTextFile(ws.knownHosts, `[127.0.0.1]:${port} ${keyLine}\n`);
   return server;
@@ -264,7 +269,13 @@ export function eachFlavor(
       sanitizeOps: false,
       async fn() {
         const ws = await workspace();
-        const server = await startServer(flavor, ws, extraArgs);
+        let server: RunningServer;
+        try {
+          server = await startServer(flavor, ws, extraArgs);
+        } catch (e) {
+          await Deno.remove(ws.dir, { recursive: true });
+          throw e;
+        }
         try {
           await body({ server, ws, ssh: (id = "ed25519") => sshArgs(ws, server, id) });
         } catch (e) {
