@@ -7,13 +7,15 @@
  * reader is drained eagerly into memory (measured: 200 MB buffered), while
  * with a reader that is not read Bun stops after about 0.5 MB, so not reading
  * is back-pressure on the child. Bun does not report core dumps, so
- * `coreDumped` is always `false`.
+ * `coreDumped` is always `false`. With `opts.user` the child is started
+ * through setpriv (`privilege_drop.ts`).
  *
  * @module
  */
 import type { ChildProcess, ExitInfo, SpawnOptions } from "./types.ts";
 import { type BunFileSink, bunGlobal, type BunSubprocess } from "./bun_api.ts";
-import { exitInfo, signalWithPrefix, toSpawnError } from "./node_common.ts";
+import { exitInfo, signalWithPrefix, SpawnError, toSpawnError } from "./node_common.ts";
+import { needsPrivilegeDrop, resolveProgram, runAsArgv } from "./privilege_drop.ts";
 
 /**
  * Spawn `opts.file` with stdin, stdout and stderr piped. Throws `SpawnError`
@@ -30,9 +32,13 @@ import { exitInfo, signalWithPrefix, toSpawnError } from "./node_common.ts";
 export function spawnBun(opts: SpawnOptions): ChildProcess {
   let proc: BunSubprocess;
   try {
+    const user = opts.user;
+    const drop = needsPrivilegeDrop(user, opts.file);
     proc = bunGlobal().spawn({
-      cmd: [opts.file, ...opts.args],
-      argv0: opts.argv0,
+      cmd: drop
+        ? runAsArgv(user, resolveProgram(opts.file, opts.env, opts.cwd), opts.args, opts.argv0)
+        : [opts.file, ...opts.args],
+      argv0: drop ? undefined : opts.argv0,
       env: opts.env,
       cwd: opts.cwd,
       stdin: "pipe",
@@ -40,7 +46,7 @@ export function spawnBun(opts: SpawnOptions): ChildProcess {
       stderr: "pipe",
     });
   } catch (error) {
-    throw toSpawnError(error, opts.file, opts.cwd);
+    throw error instanceof SpawnError ? error : toSpawnError(error, opts.file, opts.cwd);
   }
   return new BunChild(proc);
 }

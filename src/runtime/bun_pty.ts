@@ -24,13 +24,17 @@
  *   exited); it fires after the last `data` callback, so `read()` returns
  *   `null` only after everything the child wrote.
  * - Pixel sizes (`widthPx`/`heightPx`) cannot be set.
+ * - With `opts.user` the program runs through setpriv (`privilege_drop.ts`)
+ *   and the slave is given to the user right after `Bun.spawn` returns.
  *
  * @module
  */
-import type { ChildProcess, ExitInfo, PtySpawnOptions } from "./types.ts";
+import type { ChildProcess, ExitInfo, PtySpawnOptions, RunAs } from "./types.ts";
 import { bunGlobal, type BunSubprocess, type BunTerminal } from "./bun_api.ts";
 import { ChunkQueue } from "./chunk_queue.ts";
-import { exitInfo, signalWithPrefix, toSpawnError, ttyPathOf, unrefTimer } from "./node_common.ts";
+import { exitInfo, signalWithPrefix, SpawnError, toSpawnError, ttyPathOf, unrefTimer } from "./node_common.ts";
+import { needsPrivilegeDrop, resolveProgram, runAsArgv } from "./privilege_drop.ts";
+import { givePtyTo } from "./pty_owner.ts";
 import { applyTerminalModes } from "./tty_modes.ts";
 import { existsSync } from "node:fs";
 
@@ -69,11 +73,13 @@ export function spawnPtyBun(opts: PtySpawnOptions): ChildProcess {
   const output = new ChunkQueue();
   const ended = { hook: () => {} };
   let proc: BunSubprocess;
-  const { cmd, argv0 } = withTtyEnv(opts);
+  let runAs: RunAs | undefined;
   try {
+    if (needsPrivilegeDrop(opts.user, opts.file)) runAs = opts.user;
+    const { cmd, argv0 } = withTtyEnv(opts);
     proc = bunGlobal().spawn({
-      cmd,
-      argv0,
+      cmd: runAs ? runAsArgv(runAs, resolveProgram(cmd[0], opts.env, opts.cwd), cmd.slice(1), argv0) : cmd,
+      argv0: runAs ? undefined : argv0,
       env: opts.env,
       cwd: opts.cwd,
       terminal: {
@@ -89,14 +95,30 @@ export function spawnPtyBun(opts: PtySpawnOptions): ChildProcess {
       },
     });
   } catch (error) {
-    throw toSpawnError(error, opts.file, opts.cwd);
+    throw error instanceof SpawnError ? error : toSpawnError(error, opts.file, opts.cwd);
   }
   const terminal = proc.terminal;
   if (!terminal) throw new Error("Bun.spawn returned no terminal (Bun ≥ 1.3.5 is required for PTYs)");
   if (opts.modes) applyModes(terminal, opts.modes);
   const child = new BunPtyChild(proc, terminal, output);
   ended.hook = () => child.onOutputEnd();
+  if (runAs) handOver(child, runAs, opts);
   return child;
+}
+
+/**
+ * Give the new slave to `user`. Bun picks the pts inside `Bun.spawn`, so this
+ * runs just after it: while setpriv is still starting the program (a few
+ * milliseconds), not before. On failure the child is killed.
+ */
+function handOver(child: BunPtyChild, user: RunAs, opts: PtySpawnOptions): void {
+  try {
+    if (!child.ttyPath) throw new Error("the new terminal's path is unknown");
+    givePtyTo(child.ttyPath, user);
+  } catch (error) {
+    child.kill("KILL");
+    throw toSpawnError(error, opts.file, opts.cwd);
+  }
 }
 
 /** Set the flag-type terminal modes Bun can set; the others are skipped. */

@@ -6,12 +6,14 @@
  * a login-shell argv0 such as `"-bash"` is emulated by passing `-l` first
  * (see {@link argsWithoutArgv0}); any other argv0 is ignored.
  * Deno does not report whether a core was dumped, so `coreDumped` is always
- * `false`.
+ * `false`. With `opts.user` the child is started through setpriv
+ * (`privilege_drop.ts`), which also restores a login-shell argv0.
  *
  * @module
  */
 import type { ChildProcess, ExitInfo, SpawnOptions } from "./types.ts";
-import { argsWithoutArgv0, exitInfo, signalWithPrefix, toSpawnError } from "./node_common.ts";
+import { argsWithoutArgv0, exitInfo, signalWithPrefix, SpawnError, toSpawnError } from "./node_common.ts";
+import { needsPrivilegeDrop, resolveProgram, runAsArgv } from "./privilege_drop.ts";
 
 /**
  * Spawn `opts.file` with stdin, stdout and stderr piped. Throws `SpawnError`
@@ -31,8 +33,11 @@ import { argsWithoutArgv0, exitInfo, signalWithPrefix, toSpawnError } from "./no
 export function spawnDeno(opts: SpawnOptions): ChildProcess {
   let child: Deno.ChildProcess;
   try {
-    child = new Deno.Command(opts.file, {
-      args: argsWithoutArgv0(opts),
+    const [file, ...args] = needsPrivilegeDrop(opts.user, opts.file)
+      ? runAsArgv(opts.user, resolveProgram(opts.file, opts.env, opts.cwd), opts.args, opts.argv0)
+      : [opts.file, ...argsWithoutArgv0(opts)];
+    child = new Deno.Command(file, {
+      args,
       env: opts.env,
       clearEnv: true,
       cwd: opts.cwd,
@@ -41,7 +46,7 @@ export function spawnDeno(opts: SpawnOptions): ChildProcess {
       stderr: "piped",
     }).spawn();
   } catch (error) {
-    throw toSpawnError(error, opts.file, opts.cwd);
+    throw error instanceof SpawnError ? error : toSpawnError(error, opts.file, opts.cwd);
   }
   return new DenoChild(child);
 }

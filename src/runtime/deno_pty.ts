@@ -24,11 +24,13 @@
  */
 import type { ChildProcess, PtySpawnOptions } from "./types.ts";
 import { libc } from "./deno_libc.ts";
-import { toSpawnError } from "./node_common.ts";
+import { SpawnError, toSpawnError } from "./node_common.ts";
 import { ptyHub } from "./deno_pty_hub.ts";
 import { openPtyMaster, type PtyMaster } from "./deno_pty_open.ts";
 import { PtySession } from "./deno_pty_session.ts";
 import { resolveExecutable, spawnOnSlave } from "./deno_pty_spawn.ts";
+import { needsPrivilegeDrop, runAsArgv } from "./privilege_drop.ts";
+import { givePtyTo } from "./pty_owner.ts";
 
 export { LibcError, UnsupportedPlatformError } from "./deno_libc.ts";
 export { SpawnError } from "./node_common.ts";
@@ -42,7 +44,9 @@ export { PtyClosedError } from "./deno_pty_session.ts";
  * Throws `SpawnError` (`code` `ENOENT`, `EACCES` or `OTHER`; the
  * {@link LibcError} with the exact errno as its `cause`) if the pty cannot be
  * opened or the program cannot be started in `opts.cwd` (a string with a
- * NUL character gives `OTHER` with a `TypeError` cause).
+ * NUL character gives `OTHER` with a `TypeError` cause). With `opts.user`
+ * the slave is given to the user (`pty_owner.ts`) and the program runs
+ * through setpriv (`privilege_drop.ts`).
  *
  * @example
  * ```ts
@@ -54,15 +58,19 @@ export { PtyClosedError } from "./deno_pty_session.ts";
 export function spawnPtyDeno(opts: PtySpawnOptions): ChildProcess {
   let master: PtyMaster | undefined;
   try {
-    const path = resolveExecutable(opts.file, opts.env, opts.cwd);
-    const argv = [opts.argv0 ?? opts.file, ...opts.args];
+    const user = opts.user;
+    const drop = needsPrivilegeDrop(user, opts.file);
+    const resolved = resolveExecutable(opts.file, opts.env, opts.cwd);
+    const argv = drop ? runAsArgv(user, resolved, opts.args, opts.argv0) : [opts.argv0 ?? opts.file, ...opts.args];
+    const path = drop ? argv[0] : resolved;
     master = openPtyMaster(opts);
+    if (drop) givePtyTo(master.slavePath, user);
     const env = opts.ttyEnv ? { ...opts.env, [opts.ttyEnv]: master.slavePath } : opts.env;
     const pid = spawnOnSlave({ path, argv, env, cwd: opts.cwd, slavePath: master.slavePath });
     return new PtySession(ptyHub(), pid, master.fd, master.slavePath);
   } catch (error) {
     if (master) libc().close(master.fd);
-    throw toSpawnError(error, opts.file, opts.cwd);
+    throw error instanceof SpawnError ? error : toSpawnError(error, opts.file, opts.cwd);
   }
 }
 

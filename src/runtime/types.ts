@@ -114,6 +114,29 @@ export interface SpawnOptions {
   /** The complete environment of the child (nothing is inherited). */
   env: Record<string, string>;
   cwd: string;
+  /**
+   * Run the child as this account (uid, gid, supplementary groups) instead of
+   * the server's; needs root (see `privilege_drop.ts`). A PTY slave is given
+   * to the user (group `tty`, mode 0620) before the child runs.
+   */
+  user?: RunAs;
+}
+
+/**
+ * An account to run a child as.
+ *
+ * @example
+ * ```ts
+ * const alice: RunAs = { uid: 1000, gid: 1000, name: "alice" }; // groups from initgroups("alice")
+ * ```
+ */
+export interface RunAs {
+  uid: number;
+  /** Primary (real and effective) gid. */
+  gid: number;
+  name: string;
+  /** Supplementary gids; default: initgroups for the uid's account, as `login` and sshd do. */
+  groups?: number[];
 }
 
 /** Terminal settings for a PTY child. */
