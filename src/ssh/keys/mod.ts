@@ -1,8 +1,8 @@
 /**
  * Keys: public key blobs, signatures, private and public key files in the
  * OpenSSH, PEM (PKCS#1, SEC 1, PKCS#8), PuTTY and RFC 4716 formats (with
- * passphrases), fingerprints, host keys, key generation and authorized_keys
- * files.
+ * passphrases), fingerprints, host keys, key generation, authorized_keys
+ * files, OpenSSH certificates and revocation lists (KRL).
  *
  * @example
  * ```ts
@@ -31,4 +31,12 @@ export * from "./host_key.ts";
 export * from "./keygen.ts";
 export * from "./key_options.ts";
 export * from "./authorized_keys.ts";
+export * from "./certificate.ts";
+export * from "./cert_algorithms.ts";
+export * from "./cert_signature.ts";
+export * from "./cert_policy.ts";
+export * from "./cert_permissions.ts";
+export { KNOWN_CRITICAL_OPTIONS, KNOWN_EXTENSIONS } from "./cert_options.ts";
+export { type Cidr, cidrListMatches, parseCidrList } from "./cert_source_address.ts";
+export * from "./krl.ts";
 export { curveByKeyType, EC_CURVES, type EcCurve, isValidPublicPoint } from "./ec_curves.ts";
