@@ -21,11 +21,16 @@ import type { DhGroup } from "./src/ssh/crypto/kex/dh_groups.ts";
 import process from "node:process";
 import { hostname } from "node:os";
 import { readPassphrase, runKeyCommand } from "./src/cli_keys.ts";
+import { authorizedKeysFiles } from "./src/cli_auth_args.ts";
+import { authorizedKeysPath, type KeysCommandConfig } from "./src/ops/key_store.ts";
+import { lookupAccount } from "./src/ops/accounts.ts";
+import { runSftpServer, SFTP_SERVER_COMMAND } from "./src/cli_sftp_server.ts";
 
 async function main(): Promise<number> {
   const runtime = await detectRuntime();
   const user = runtime.currentUser();
   const argv = runtime.args();
+  if (argv[0] === SFTP_SERVER_COMMAND) return await runSftpServer(argv.slice(1));
   if (argv[0] === "keygen" || argv[0] === "fingerprint") {
     return await runKeyCommand(argv, {
       provider: runtime.crypto,
@@ -53,7 +58,7 @@ async function main(): Promise<number> {
     console.log(`tsshd ${TSSHD_VERSION} (${runtime.name})`);
     return 0;
   }
-  const logger = stderrLogger(settings.verbose >= 1 ? 2 : 1);
+  const logger = stderrLogger(settings.verbose >= 1 ? 2 : 1, undefined, settings.logFormat);
   const hostKeys = [];
   let passphrase: Uint8Array | undefined;
   try {
@@ -76,10 +81,47 @@ async function main(): Promise<number> {
       throw e;
     }
   }
-  try {
-    await access(settings.authorizedKeys);
-  } catch {
-    logger.warn(`authorized keys file ${settings.authorizedKeys} does not exist yet: nobody can log in until it does`);
+  const keyFiles = authorizedKeysFiles(settings.authorizedKeys);
+  for (const template of keyFiles) {
+    if (template.toLowerCase() === "none") continue;
+    const path = authorizedKeysPath(template, user);
+    try {
+      await access(path);
+    } catch {
+      logger.warn(`authorized keys file ${path} does not exist yet: its keys cannot log in until it does`);
+    }
+  }
+  let keysCommand: KeysCommandConfig | undefined;
+  if (settings.authorizedKeysCommand) {
+    const runAsName = settings.authorizedKeysCommandUser;
+    if (runAsName === undefined && user.uid === 0) {
+      console.error("tsshd: --authorized-keys-command needs --authorized-keys-command-user when tsshd runs as root");
+      return 1;
+    }
+    keysCommand = { argv: settings.authorizedKeysCommand };
+    if (runAsName !== undefined && runAsName !== user.name) {
+      const account = await lookupAccount(runAsName, { runtime });
+      if (!account) {
+        console.error(`tsshd: --authorized-keys-command-user ${runAsName}: no such user`);
+        return 1;
+      }
+      if (user.uid !== 0 && account.uid !== user.uid) {
+        console.error(
+          `tsshd: --authorized-keys-command-user ${runAsName}: only root can run a program as another user`,
+        );
+        return 1;
+      }
+      keysCommand.runAs = { uid: account.uid, gid: account.gid, name: account.name };
+    }
+  }
+  let banner: string | undefined;
+  if (settings.banner !== undefined) {
+    try {
+      banner = await readFile(settings.banner, "utf8");
+    } catch (e) {
+      console.error(`tsshd: cannot read banner file ${settings.banner}: ${(e as Error).message}`);
+      return 1;
+    }
   }
   let dhGexModuli: DhGroup[] | undefined;
   if (settings.moduli !== undefined) {
@@ -109,19 +151,39 @@ async function main(): Promise<number> {
   const ops = defaultOps({
     runtime,
     logger,
-    authorizedKeys: settings.authorizedKeys,
+    authorizedKeys: keyFiles,
+    authorizedKeysCommand: keysCommand,
+    permitUserEnvironment: settings.permitUserEnvironment,
     shell: settings.shell,
     sftpRoot: settings.sftpRoot,
     sftpOnly: settings.sftpOnly,
     forwarding: settings.forwarding,
     allowAgentForwarding: settings.allowAgentForwarding,
+    permitRootLogin: settings.permitRootLogin,
+    userFilter: settings.userFilter,
+    certificates: settings.certificates,
   });
+  for (
+    const [flag, file] of [
+      ["--trusted-user-ca-keys", settings.certificates.trustedCaKeys],
+      ["--revoked-keys", settings.certificates.revokedKeys],
+    ] as const
+  ) {
+    if (file === undefined) continue;
+    try {
+      await access(file);
+    } catch (e) {
+      console.error(`tsshd: ${flag} ${file}: ${(e as Error).message}`);
+      return 1;
+    }
+  }
   const limits: Partial<Limits> = {};
   if (settings.rekeyBytes !== undefined) limits.rekeyBytes = settings.rekeyBytes;
   if (settings.rekeyIntervalMs !== undefined) limits.rekeyIntervalMs = settings.rekeyIntervalMs;
   if (settings.clientAliveIntervalMs !== undefined) limits.clientAliveIntervalMs = settings.clientAliveIntervalMs;
   if (settings.clientAliveCountMax !== undefined) limits.clientAliveCountMax = settings.clientAliveCountMax;
   if (settings.loginGraceMs !== undefined) limits.loginGraceMs = settings.loginGraceMs || 2 ** 31 - 1;
+  if (settings.maxAuthTries !== undefined) limits.maxAuthTries = settings.maxAuthTries;
   const server = new Server({
     hostKeys: hostKeys.map((k) => k.hostKey),
     ops,
@@ -134,6 +196,7 @@ async function main(): Promise<number> {
     dhGexModuli,
     hostKeyAlgorithms: settings.hostKeyAlgorithms,
     userSigAlgs: settings.pubkeyAcceptedAlgorithms,
+    banner,
   });
   let listener;
   try {

@@ -10,13 +10,15 @@ import { DEFAULT_MACS, MACS, OPTIONAL_MACS } from "./ssh/crypto/macs.ts";
 import { DEFAULT_KEX, OPTIONAL_KEX, supportedKex } from "./ssh/crypto/kex/registry.ts";
 import { DEFAULT_HOST_KEY_ALGS, DEFAULT_USER_SIG_ALGS } from "./ssh/config.ts";
 import { FORWARD_HELP, FORWARD_OPTIONS, type ForwardSettings, forwardSettings } from "./cli_forward_args.ts";
+import { AUTH_HELP, AUTH_OPTIONS, type AuthSettings, authSettings } from "./cli_auth_args.ts";
+import { USERS_HELP, USERS_OPTIONS, type UsersSettings, usersSettings } from "./cli_users_args.ts";
+import { LOG_FORMATS, type LogFormat } from "./ops/log.ts";
 
 /** Settings from the command line. */
-export interface CliSettings extends ForwardSettings {
+export interface CliSettings extends ForwardSettings, AuthSettings, UsersSettings {
   port: number;
   listen: string;
   hostKeys: string[];
-  authorizedKeys: string;
   shell?: string;
   /** Cipher preference from `--ciphers`; undefined = the engine's default. */
   ciphers?: string[];
@@ -25,6 +27,8 @@ export interface CliSettings extends ForwardSettings {
   /** Key exchange preference from `--kex`; undefined = the engine's default. */
   kex?: string[];
   verbose: number;
+  /** `--log-format`: `syslog` (default) or `bare`. */
+  logFormat: LogFormat;
   help: boolean;
   version: boolean;
   /** `--host-key-algorithms LIST` (ssh-rsa only when listed). */
@@ -83,8 +87,7 @@ Options:
   -k, --key FILE               host private key (OpenSSH format); repeatable. A missing file is
                                created as a new ed25519 key (mode 0600).
                                (default ~/.config/tsshd/ssh_host_ed25519_key)
-  -a, --authorized-keys FILE   authorized public keys (default ~/.ssh/authorized_keys)
-      --host-key-algorithms LIST  host key algorithms to offer ('+ssh-rsa' adds SHA-1 RSA signatures)
+${AUTH_HELP}${USERS_HELP}      --host-key-algorithms LIST  host key algorithms to offer ('+ssh-rsa' adds SHA-1 RSA signatures)
       --pubkey-accepted-algorithms LIST  user key signature algorithms ('+ssh-rsa' accepts SHA-1 RSA)
       --moduli FILE            groups for diffie-hellman-group-exchange-sha256 (OpenSSH moduli format;
                                default: the RFC 3526 groups)
@@ -105,6 +108,8 @@ Options:
       --client-alive-interval SECONDS  send a keepalive after this much client silence (default 0: off)
       --client-alive-count-max N  unanswered keepalives before disconnect (default 3)
 ${FORWARD_HELP}  -v, --verbose                more log output (repeat for debug)
+      --log-format syslog|bare  log lines as "TIME tsshd sshd[ID]: message" (syslog, default; fail2ban's
+                               sshd filter reads them) or the message alone (bare, for journald)
   -h, --help                   show this help and exit
   -V, --version                print the version and exit
 `;
@@ -129,7 +134,6 @@ export function parseCli(argv: string[], home: string): CliSettings {
         port: { type: "string", short: "p" },
         listen: { type: "string", short: "b" },
         key: { type: "string", short: "k", multiple: true },
-        "authorized-keys": { type: "string", short: "a" },
         shell: { type: "string" },
         ciphers: { type: "string" },
         macs: { type: "string" },
@@ -147,6 +151,9 @@ export function parseCli(argv: string[], home: string): CliSettings {
         "login-grace-time": { type: "string" },
         "client-alive-count-max": { type: "string" },
         ...FORWARD_OPTIONS,
+        ...USERS_OPTIONS,
+        ...AUTH_OPTIONS,
+        "log-format": { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "V" },
       },
@@ -166,13 +173,24 @@ export function parseCli(argv: string[], home: string): CliSettings {
   if (listen === "") throw new UsageError("empty listen address");
   const rekey = v["rekey-limit"] === undefined ? undefined : parseRekeyLimit(v["rekey-limit"]);
   let forward: ForwardSettings;
+  let auth: AuthSettings;
+  let users: UsersSettings;
   try {
     forward = forwardSettings(v);
+    auth = authSettings(v);
+    users = usersSettings(v);
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+  const logFormat = v["log-format"] ?? "syslog";
+  if (!(LOG_FORMATS as readonly string[]).includes(logFormat)) {
+    throw new UsageError(`invalid --log-format '${logFormat}': expected ${LOG_FORMATS.join(" or ")}`);
+  }
   return {
     ...forward,
+    ...auth,
+    ...users,
+    logFormat: logFormat as LogFormat,
     moduli: v.moduli,
     sftpRoot: v["sftp-root"],
     sftpOnly: v["sftp-only"] ?? false,
@@ -201,7 +219,6 @@ export function parseCli(argv: string[], home: string): CliSettings {
     port,
     listen,
     hostKeys: v.key && v.key.length ? v.key : [`${home}/.config/tsshd/ssh_host_ed25519_key`],
-    authorizedKeys: v["authorized-keys"] ?? `${home}/.ssh/authorized_keys`,
     shell: v.shell,
     ciphers: v.ciphers === undefined ? undefined : algorithmList("ciphers", v.ciphers, DEFAULT_CIPHERS, CIPHERS),
     macs: v.macs === undefined ? undefined : algorithmList("macs", v.macs, DEFAULT_MACS, MACS),

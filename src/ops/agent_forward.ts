@@ -8,11 +8,11 @@
  *
  * @module
  */
-import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { chmod, chown, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pid } from "node:process";
-import type { Runtime, UnixListener } from "../runtime/types.ts";
+import type { RunAs, Runtime, UnixListener } from "../runtime/types.ts";
 import type { AgentConnect } from "../ssh/forward_ops.ts";
 import type { Logger } from "../ssh/config.ts";
 
@@ -36,13 +36,18 @@ export class AgentSocket {
   ) {}
 
   /** Make the directory and socket and start accepting. */
-  static async open(rt: Runtime, logger: Logger, connect: AgentConnect): Promise<AgentSocket> {
+  static async open(rt: Runtime, logger: Logger, connect: AgentConnect, owner?: RunAs): Promise<AgentSocket> {
     const dir = await mkdtemp(join(tmpdir(), "ssh-"));
     const path = join(dir, `agent.${pid}`);
     try {
       await chmod(dir, 0o700);
       const listener = await rt.listenUnix(path);
       await chmod(path, 0o600);
+      if (owner) {
+        // multi-user mode: the user's programs must reach it, nobody else's
+        await chown(dir, owner.uid, owner.gid);
+        await chown(path, owner.uid, owner.gid);
+      }
       const agent = new AgentSocket(path, dir, listener);
       void agent.serve(connect, logger);
       return agent;

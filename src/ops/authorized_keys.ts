@@ -27,16 +27,26 @@ export class AuthorizedKeysFile {
 
   /** The entry for `blob`, or undefined. Unreadable file → undefined and a warning. */
   async find(blob: Uint8Array): Promise<AuthorizedKey | undefined> {
+    return findAuthorizedKey(await this.entries(), blob);
+  }
+
+  /**
+   * Every usable line, read now. A missing file has none (logged at debug
+   * level, as sshd does); any other read error has none and is a warning.
+   */
+  async entries(): Promise<AuthorizedKey[]> {
     let text: string;
     try {
       text = await readFile(this.path, "utf8");
     } catch (e) {
-      this.warnOnce(`cannot read authorized keys file ${this.path}: ${(e as Error).message}`);
-      return undefined;
+      const message = `cannot read authorized keys file ${this.path}: ${(e as Error).message}`;
+      if ((e as { code?: unknown }).code === "ENOENT") this.logger.debug(message);
+      else this.warnOnce(message);
+      return [];
     }
     const parsed = parseAuthorizedKeys(text, this.path);
     for (const w of parsed.warnings) this.warnOnce(w);
-    return findAuthorizedKey(parsed.entries, blob);
+    return parsed.entries;
   }
 
   private warnOnce(message: string): void {

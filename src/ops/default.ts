@@ -1,23 +1,38 @@
 /**
- * The default ops that make the engine an sshd: single-user (the account
- * tsshd runs as), publickey authentication against an authorized_keys file,
- * and login shells / commands on a PTY or pipes.
+ * The default ops that make the engine an sshd: publickey authentication
+ * against authorized_keys files (or a command), and login shells / commands on
+ * a PTY or pipes. Single-user when tsshd is not root (only the account it runs
+ * as may log in); multi-user as root (login names map to system accounts, and
+ * every program runs as the account — see {@link LoginGate}).
  *
  * @module
  */
 import type { Runtime, UserInfo } from "../runtime/types.ts";
 import type { Logger } from "../ssh/config.ts";
-import { accept, reject, type ServerOps } from "../ssh/ops.ts";
-import { AuthorizedKeysFile, permissionsFor } from "./authorized_keys.ts";
+import { accept, type ConnectionInfo, reject, type ServerOps } from "../ssh/ops.ts";
+import { type KeysCommandConfig, KeyStore } from "./key_store.ts";
 import { shellSession } from "./shell.ts";
 import { DEFAULT_FORWARDING, forwardingOps, type ForwardingPolicy } from "./forwarding.ts";
+import { type Admitted, LoginGate, type PermitRootLogin } from "./login_gate.ts";
+import type { UserFilter } from "./user_filter.ts";
+import { sessionDirectory } from "./home_dir.ts";
+import { UserCa, type UserCaOptions } from "./user_ca.ts";
+import { strictModesProblem } from "./strict_modes.ts";
 
 /** Settings of the default ops. */
 export interface DefaultOpsOptions {
   runtime: Runtime;
   logger: Logger;
-  /** Path of the authorized_keys file. */
-  authorizedKeys: string;
+  /**
+   * authorized_keys files, tried in order (sshd's `AuthorizedKeysFile`): paths
+   * with `%u` (user), `%h` (home), `%U` (uid), `%%`; relative ones start at the
+   * home directory. A single string is one path.
+   */
+  authorizedKeys: string | readonly string[];
+  /** sshd's `AuthorizedKeysCommand`, run when no file lets the key in. */
+  authorizedKeysCommand?: KeysCommandConfig;
+  /** sshd's `PermitUserEnvironment` for `environment=` options: false (default), true, or a pattern-list of names. */
+  permitUserEnvironment?: boolean | string;
   /** Shell for sessions; default the account's login shell. */
   shell?: string;
   /** Confine SFTP sessions to this directory. */
@@ -28,6 +43,14 @@ export interface DefaultOpsOptions {
   forwarding?: ForwardingPolicy;
   /** Honour `ssh -A`; default true. */
   allowAgentForwarding?: boolean;
+  /** Multi-user mode; default: when tsshd runs as root. */
+  multiUser?: boolean;
+  /** `--allow-users`, `--deny-users`, `--allow-groups`, `--deny-groups` (multi-user mode). */
+  userFilter?: UserFilter;
+  /** sshd's `PermitRootLogin`; default `prohibit-password`. */
+  permitRootLogin?: PermitRootLogin;
+  /** `TrustedUserCAKeys`, `AuthorizedPrincipalsFile`, `RevokedKeys`. */
+  certificates?: Pick<UserCaOptions, "trustedCaKeys" | "authorizedPrincipalsFile" | "revokedKeys">;
 }
 
 /**
@@ -40,28 +63,79 @@ export interface DefaultOpsOptions {
  * ```
  */
 export function defaultOps(o: DefaultOpsOptions): ServerOps {
-  const user: UserInfo = o.runtime.currentUser();
-  const shell = o.shell ?? user.shell;
-  const store = new AuthorizedKeysFile(o.authorizedKeys, o.logger);
+  const gate = new LoginGate({
+    runtime: o.runtime,
+    logger: o.logger,
+    multiUser: o.multiUser,
+    filter: o.userFilter,
+    permitRootLogin: o.permitRootLogin,
+  });
+  // What authentication admitted, for the session hooks of the same connection (keyed by the session id).
+  const admitted = new Map<string, Admitted>();
+  const idOf = (sessionId: Uint8Array) => Array.from(sessionId, (b) => b.toString(16).padStart(2, "0")).join("");
+  const admit = async (name: string, sessionId: Uint8Array, peer: Parameters<LoginGate["admit"]>[1]) => {
+    const key = idOf(sessionId);
+    const known = admitted.get(key);
+    if (known && known.account.name === name) return known;
+    const who = await gate.admit(name, peer);
+    if (who) {
+      admitted.set(key, who);
+      // A cache, not a registry: forget the oldest; a later lookup just asks the gate again.
+      if (admitted.size > 1000) admitted.delete(admitted.keys().next().value!);
+    }
+    return who;
+  };
+  const account = (conn: ConnectionInfo) => admit(conn.user, conn.sessionId, conn.peer);
+  const ca = new UserCa({ crypto: o.runtime.crypto, logger: o.logger, ...o.certificates });
+  const store = new KeyStore({
+    runtime: o.runtime,
+    logger: o.logger,
+    files: typeof o.authorizedKeys === "string" ? [o.authorizedKeys] : o.authorizedKeys,
+    command: o.authorizedKeysCommand,
+    permitUserEnvironment: o.permitUserEnvironment,
+    // Multi-user: sshd's StrictModes — a file others could have written grants nothing.
+    ...(gate.multiUser ? { checkFile: (path: string, user: UserInfo) => strictModesProblem(path, user) } : {}),
+  });
   return {
-    ...forwardingOps(o.runtime, o.logger, user, o.forwarding ?? DEFAULT_FORWARDING),
+    ...forwardingOps(o.runtime, o.logger, async (conn) => {
+      const who = await account(conn);
+      return who && { uid: who.account.uid, gids: who.runAs?.groups ?? [who.account.gid] };
+    }, o.forwarding ?? DEFAULT_FORWARDING),
     authMethods: ["publickey"],
     async authenticate(req) {
-      if (req.user !== user.name) return reject({ invalidUser: req.method !== "none" });
+      const who = await admit(req.user, req.sessionId, req.peer);
+      if (!who) return reject({ invalidUser: req.method !== "none" });
       if (req.method !== "publickey") return reject();
-      const entry = await store.find(req.key.blob);
-      if (!entry) return reject();
-      return accept(permissionsFor(entry));
+      if (await ca.revoked(req.key)) return reject();
+      const permissions = req.key.certificate
+        ? await ca.authorize(who.account, req.key, req.peer.address)
+        : (await store.authorize({ user: who.account, key: req.key, peer: req.peer }))?.permissions;
+      if (!permissions) return reject();
+      if (!gate.rootAllows(who.account, req.method, permissions.forceCommand !== undefined)) {
+        o.logger.info(`ROOT LOGIN REFUSED FROM ${req.peer.address} port ${req.peer.port}`);
+        return reject();
+      }
+      return accept(permissions);
     },
-    session(conn) {
+    async session(conn) {
+      const who = await account(conn);
+      if (!who) return undefined;
+      const { account: user } = who;
+      const dir = who.runAs
+        ? await sessionDirectory({ uid: user.uid, gids: who.runAs.groups ?? [user.gid], home: user.home })
+        : undefined;
       return shellSession(conn, {
         runtime: o.runtime,
         user,
-        shell,
+        shell: o.shell ?? user.shell,
         logger: o.logger,
         sftpRoot: o.sftpRoot,
         sftpOnly: o.sftpOnly,
         allowAgentForwarding: o.allowAgentForwarding,
+        runAs: who.runAs,
+        cwd: dir?.cwd,
+        cwdMessage: dir?.message,
+        loginRecords: gate.multiUser,
       });
     },
   };

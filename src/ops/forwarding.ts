@@ -9,10 +9,11 @@
  * @module
  */
 import { lstatSync, unlinkSync } from "node:fs";
-import { chmod } from "node:fs/promises";
-import type { Conn, Runtime, UserInfo } from "../runtime/types.ts";
+import { chmod, chown } from "node:fs/promises";
+import type { Conn, Runtime } from "../runtime/types.ts";
 import { ConnectError } from "../runtime/types.ts";
 import type { Logger } from "../ssh/config.ts";
+import type { ConnectionInfo } from "../ssh/ops.ts";
 import {
   type ForwardedConnect,
   type ForwardingOps,
@@ -26,6 +27,7 @@ import {
 import { permitsListen, permitsOpen } from "../ssh/forward_policy.ts";
 import { printable } from "../ssh/transport/version.ts";
 import { bindAddresses, type GatewayPorts } from "./forward_bind.ts";
+import { type Credentials, mayBindUnix, mayConnectUnix } from "./unix_access.ts";
 
 /** sshd's `AllowTcpForwarding` / `AllowStreamLocalForwarding` values (`all` is a synonym of `yes`). */
 export type ForwardDirection = "yes" | "no" | "local" | "remote" | "all";
@@ -78,10 +80,22 @@ function connectFailure(e: unknown): OpenResult {
  *
  * @example
  * ```ts
- * const ops = { ...forwardingOps(runtime, logger, user, DEFAULT_FORWARDING), authenticate, session };
+ * const self = runtime.currentUser();
+ * const ops = { ...forwardingOps(runtime, logger, async () => ({ uid: self.uid, gids: [self.gid] }), DEFAULT_FORWARDING) };
  * ```
  */
-export function forwardingOps(rt: Runtime, logger: Logger, user: UserInfo, p: ForwardingPolicy): ForwardingOps {
+export function forwardingOps(
+  rt: Runtime,
+  logger: Logger,
+  accountOf: (conn: ConnectionInfo) => Promise<Credentials | undefined>,
+  p: ForwardingPolicy,
+): ForwardingOps {
+  const self = rt.currentUser().uid;
+  /** The logged-in account when it is not tsshd's own (multi-user mode): its permissions apply to socket paths. */
+  const other = async (conn: ConnectionInfo): Promise<Credentials | undefined> => {
+    const who = await accountOf(conn);
+    return who && who.uid !== self ? who : undefined;
+  };
   return {
     async directTcpip(req, conn) {
       const what = `${printable(req.host)} port ${req.port}`;
@@ -101,6 +115,13 @@ export function forwardingOps(rt: Runtime, logger: Logger, user: UserInfo, p: Fo
         logger.info(`refused unix socket forward to ${printable(req.path)} for ${printable(conn.user)}`);
         return refuseOpen("prohibited", "streamlocal forwarding is disabled");
       }
+      const who = await other(conn);
+      if (who && !(await mayConnectUnix(req.path, who))) {
+        logger.info(
+          `refused unix socket forward to ${printable(req.path)} for ${printable(conn.user)}: permission denied`,
+        );
+        return refuseOpen("connect-failed", "Permission denied");
+      }
       try {
         return openStream(await rt.connectUnix(req.path));
       } catch (e) {
@@ -114,7 +135,8 @@ export function forwardingOps(rt: Runtime, logger: Logger, user: UserInfo, p: Fo
         logger.info(`refused remote port forward ${what} for ${printable(conn.user)}`);
         return refuseListen("remote port forwarding is disabled");
       }
-      if (req.port !== 0 && req.port < 1024 && user.uid !== 0) {
+      const uid = (await accountOf(conn))?.uid ?? self;
+      if (req.port !== 0 && req.port < 1024 && uid !== 0) {
         logger.info(`refused remote port forward ${what}: privileged port`);
         return refuseListen("privileged port");
       }
@@ -125,10 +147,18 @@ export function forwardingOps(rt: Runtime, logger: Logger, user: UserInfo, p: Fo
         logger.info(`refused remote unix socket forward ${printable(req.path)} for ${printable(conn.user)}`);
         return refuseListen("streamlocal forwarding is disabled");
       }
+      const who = await other(conn);
+      if (who && !(await mayBindUnix(req.path, who))) {
+        logger.info(
+          `refused remote unix socket forward ${printable(req.path)} for ${printable(conn.user)}: permission denied`,
+        );
+        return refuseListen("permission denied");
+      }
       if (p.streamlocalBindUnlink) unlinkSocket(req.path);
       try {
         const l = await rt.listenUnix(req.path);
         await chmod(req.path, 0o600); // OpenSSH's StreamLocalBindMask 0177
+        if (who) await chown(req.path, who.uid, who.gids[0] ?? who.uid);
         void acceptLoop(l.accept(), (c) => req.connect(c));
         return listening(0, () => l.close());
       } catch (e) {

@@ -19,6 +19,11 @@ import { matchPatternList } from "./ssh_pattern.ts";
 /**
  * `1` the client matches; `0` it does not (nothing matched, or a negated
  * entry matched); `-1` the pattern-list is invalid.
+ *
+ * @example
+ * ```ts
+ * const m: HostMatch = matchHostAndIp("10.0.0.1", "10.0.0.1", "10.0.0.0/8"); // 1
+ * ```
  */
 export type HostMatch = 1 | 0 | -1;
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { ChildProcess, ExitInfo, Runtime, UserInfo } from "../runtime/types.ts";
+import type { ChildProcess, ExitInfo, RunAs, Runtime, UserInfo } from "../runtime/types.ts";
 import type { ConnectionInfo, PtyRequest, SessionChannel, SessionHandler } from "../ssh/ops.ts";
 import type { Logger } from "../ssh/config.ts";
 import { isAcceptedEnv, sessionEnv } from "./session_env.ts";
@@ -14,6 +14,8 @@ import { diskBackend } from "./sftp_fs.ts";
 import { idNames } from "./sftp_users.ts";
 import { runScp, scpCommand } from "./scp.ts";
 import { AgentSocket } from "./agent_forward.ts";
+import { SFTP_SERVER_COMMAND } from "../cli_sftp_server.ts";
+import { type LoginSession, recordLogin, recordLogout } from "./login_records.ts";
 
 /** Options of the default shell handler. */
 export interface ShellOptions {
@@ -28,6 +30,18 @@ export interface ShellOptions {
   sftpOnly?: boolean;
   /** Honour `ssh -A` (`--allow-agent-forwarding`, default true). */
   allowAgentForwarding?: boolean;
+  /**
+   * Multi-user mode: run every program as this account (uid, gid, groups).
+   * SFTP then runs in a helper process as the user (`tsshd internal-sftp-server`)
+   * and legacy scp through the user's shell, like sshd.
+   */
+  runAs?: RunAs;
+  /** Working directory of programs (default the home directory). */
+  cwd?: string;
+  /** Told to the user on stderr when a program starts (e.g. "Could not chdir to home directory"). */
+  cwdMessage?: string;
+  /** Write utmp/wtmp/lastlog records for PTY sessions (multi-user mode). */
+  loginRecords?: boolean;
 }
 
 /** How long to keep draining a PTY after its shell exited (background jobs may hold it open). */
@@ -46,6 +60,9 @@ export function shellSession(conn: ConnectionInfo, o: ShellOptions): SessionHand
   const clientEnv = new Map<string, string>();
   let child: ChildProcess | undefined;
   let agent: AgentSocket | undefined;
+  let login: LoginSession | undefined;
+  /** Programs run as another account than tsshd's (multi-user mode, not root). */
+  const dropped = o.runAs !== undefined && o.runAs.uid !== o.runtime.currentUser().uid;
 
   const start = (channel: SessionChannel, command: string | undefined): boolean => {
     const shellName = o.shell.split("/").pop() ?? "sh";
@@ -56,7 +73,8 @@ export function shellSession(conn: ConnectionInfo, o: ShellOptions): SessionHand
       args: command === undefined ? [] : ["-c", command],
       argv0: command === undefined ? `-${shellName}` : shellName,
       env,
-      cwd: o.user.home,
+      cwd: o.cwd ?? o.user.home,
+      ...(o.runAs ? { user: o.runAs } : {}),
     };
     try {
       if (pty) {
@@ -77,11 +95,46 @@ export function shellSession(conn: ConnectionInfo, o: ShellOptions): SessionHand
       return false;
     }
     o.logger.debug(`session for ${conn.user}: pid ${child.pid}${child.ttyPath ? ` on ${child.ttyPath}` : ""}`);
+    if (o.cwdMessage) void channel.writeStderr(new TextEncoder().encode(`${o.cwdMessage}\n`));
+    if (o.loginRecords && child.ttyPath) {
+      const p = conn.peer;
+      login = {
+        user: o.user.name,
+        uid: o.user.uid,
+        pid: child.pid,
+        ttyPath: child.ttyPath,
+        host: p.address,
+        address: p.address,
+      };
+      void recordLogin(login).catch((e) => o.logger.debug(`login records: ${(e as Error).message}`));
+    }
     void pump(child, channel, pty !== undefined, o.logger);
     return true;
   };
 
+  /** SFTP in a helper process running as the user (multi-user mode). */
+  const sftpAsUser = (channel: SessionChannel): boolean => {
+    const args = ["--home", o.user.home, "--client-version", conn.clientVersion];
+    if (o.sftpRoot) args.push("--root", o.sftpRoot);
+    const self = o.runtime.selfCommand([SFTP_SERVER_COMMAND, ...args]);
+    try {
+      child = o.runtime.spawn({
+        file: self.file,
+        args: self.args,
+        env: { HOME: o.user.home, USER: o.user.name, LOGNAME: o.user.name, PATH: "/usr/bin:/bin" },
+        cwd: o.cwd ?? o.user.home,
+        user: o.runAs,
+      });
+    } catch (e) {
+      o.logger.warn(`cannot start the sftp helper for ${conn.user}: ${(e as Error).message}`);
+      return false;
+    }
+    void pump(child, channel, false, o.logger);
+    return true;
+  };
+
   const sftp = (channel: SessionChannel): boolean => {
+    if (dropped) return sftpAsUser(channel);
     const backend = diskBackend({ home: o.user.home, root: o.sftpRoot });
     void idNames().then((names) => serveSftp(channel, backend, { clientVersion: conn.clientVersion, names })).catch(
       (e) => {
@@ -116,7 +169,7 @@ export function shellSession(conn: ConnectionInfo, o: ShellOptions): SessionHand
     exec: (command, channel) => {
       if (command === "internal-sftp") return sftp(channel); // a forced command, like sshd's ForceCommand internal-sftp
       if (o.sftpOnly) return sftpOnlyRefusal(channel);
-      const scp = scpCommand(command);
+      const scp = dropped ? undefined : scpCommand(command); // as another user: the system scp, like sshd
       if (!scp) return start(channel, command);
       void runScp(scp, channel, { cwd: o.user.home }).then((code) => channel.exit({ code }));
       return true;
@@ -130,7 +183,7 @@ export function shellSession(conn: ConnectionInfo, o: ShellOptions): SessionHand
     async agentForward(connect) {
       if (o.allowAgentForwarding === false || agent) return false;
       try {
-        agent = await AgentSocket.open(o.runtime, o.logger, connect);
+        agent = await AgentSocket.open(o.runtime, o.logger, connect, dropped ? o.runAs : undefined);
         return true;
       } catch (e) {
         o.logger.warn(`agent forwarding for ${conn.user} failed: ${(e as Error).message}`);
@@ -140,6 +193,7 @@ export function shellSession(conn: ConnectionInfo, o: ShellOptions): SessionHand
     close() {
       child?.kill("HUP");
       agent?.close();
+      if (login) void recordLogout(login).catch(() => {});
     },
   };
 }

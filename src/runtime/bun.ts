@@ -58,6 +58,12 @@ export function createBunRuntime(): Runtime {
     },
     // argv is [bun, script, ...args], also in a `bun build --compile` binary.
     args: (): string[] => bun.argv.slice(2),
+    selfCommand(args: readonly string[]) {
+      // In a `bun build --compile` binary the entry lives in Bun's embedded file system.
+      const main = bun.main;
+      const compiled = main.startsWith("/$bunfs/") || main.startsWith("B:/~BUN/");
+      return { file: process.execPath, args: compiled ? [...args] : [main, ...args] };
+    },
     env: (name: string): string | undefined => bun.env[name],
     exit: (code: number): never => process.exit(code),
   };

@@ -251,6 +251,8 @@ export interface BunGlobal {
   connect(options: BunConnectOptions): Promise<BunSocket>;
   spawn(options: BunSpawnOptions): BunSubprocess;
   readonly argv: string[];
+  /** Absolute path of the entry script (`/$bunfs/…` inside a compiled binary). */
+  readonly main: string;
   readonly env: Record<string, string | undefined>;
 }
 

@@ -54,6 +54,12 @@ export function createDenoRuntime(): Runtime {
       Deno.addSignalListener(signal, handler);
     },
     args: (): string[] => [...Deno.args],
+    selfCommand(args: readonly string[]) {
+      // A `deno compile` binary is the program itself; otherwise `deno run` the same entry module.
+      const main = Deno.mainModule;
+      if (!main.startsWith("file:")) return { file: Deno.execPath(), args: [...args] };
+      return { file: Deno.execPath(), args: ["run", "-A", "--quiet", new URL(main).pathname, ...args] };
+    },
     env(name: string): string | undefined {
       try {
         return Deno.env.get(name);

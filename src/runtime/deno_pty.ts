@@ -23,14 +23,14 @@
  * @module
  */
 import type { ChildProcess, PtySpawnOptions } from "./types.ts";
-import { libc } from "./deno_libc.ts";
+import { cString, errno, libc, LibcError } from "./deno_libc.ts";
 import { SpawnError, toSpawnError } from "./node_common.ts";
 import { ptyHub } from "./deno_pty_hub.ts";
 import { openPtyMaster, type PtyMaster } from "./deno_pty_open.ts";
 import { PtySession } from "./deno_pty_session.ts";
 import { resolveExecutable, spawnOnSlave } from "./deno_pty_spawn.ts";
 import { needsPrivilegeDrop, runAsArgv } from "./privilege_drop.ts";
-import { givePtyTo } from "./pty_owner.ts";
+import { givePtyTo, type PtyOwnerFs } from "./pty_owner.ts";
 
 export { LibcError, UnsupportedPlatformError } from "./deno_libc.ts";
 export { SpawnError } from "./node_common.ts";
@@ -55,6 +55,16 @@ export { PtyClosedError } from "./deno_pty_session.ts";
  * sh.kill("HUP");
  * ```
  */
+/** chown/chmod through libc: Deno's own fs calls need --allow-all for /dev paths. */
+const LIBC_FS: PtyOwnerFs = {
+  chown(path, uid, gid) {
+    if (libc().chown(cString(path), uid, gid) !== 0) throw new LibcError("chown", errno());
+  },
+  chmod(path, mode) {
+    if (libc().chmod(cString(path), mode) !== 0) throw new LibcError("chmod", errno());
+  },
+};
+
 export function spawnPtyDeno(opts: PtySpawnOptions): ChildProcess {
   let master: PtyMaster | undefined;
   try {
@@ -64,7 +74,7 @@ export function spawnPtyDeno(opts: PtySpawnOptions): ChildProcess {
     const argv = drop ? runAsArgv(user, resolved, opts.args, opts.argv0) : [opts.argv0 ?? opts.file, ...opts.args];
     const path = drop ? argv[0] : resolved;
     master = openPtyMaster(opts);
-    if (drop) givePtyTo(master.slavePath, user);
+    if (drop) givePtyTo(master.slavePath, user, undefined, LIBC_FS);
     const env = opts.ttyEnv ? { ...opts.env, [opts.ttyEnv]: master.slavePath } : opts.env;
     const pid = spawnOnSlave({ path, argv, env, cwd: opts.cwd, slavePath: master.slavePath });
     return new PtySession(ptyHub(), pid, master.fd, master.slavePath);

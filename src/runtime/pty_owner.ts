@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { chmodSync, chownSync, readFileSync, statSync } from "node:fs";
+import { chmodSync, chownSync, readFileSync } from "node:fs";
 import type { RunAs } from "./types.ts";
 
 /**
@@ -61,9 +61,21 @@ export function ptyOwnership(user: RunAs, ttyGid: number | undefined): { uid: nu
  * givePtyTo("/dev/pts/3", { uid: 1000, gid: 1000, name: "alice" });
  * ```
  */
-export function givePtyTo(slavePath: string, user: RunAs, groupFile = "/etc/group"): void {
+export function givePtyTo(
+  slavePath: string,
+  user: RunAs,
+  groupFile = "/etc/group",
+  fs: PtyOwnerFs = NODE_FS,
+): void {
   const want = ptyOwnership(user, ttyGroupId(groupFile));
-  const st = statSync(slavePath);
-  if (st.uid !== want.uid || st.gid !== want.gid) chownSync(slavePath, want.uid, want.gid);
-  if ((st.mode & 0o777) !== want.mode) chmodSync(slavePath, want.mode);
+  fs.chown(slavePath, want.uid, want.gid);
+  fs.chmod(slavePath, want.mode);
 }
+
+/** How ownership is changed: node:fs by default; Deno passes libc calls (its permission system refuses /dev paths). */
+export interface PtyOwnerFs {
+  chown(path: string, uid: number, gid: number): void;
+  chmod(path: string, mode: number): void;
+}
+
+const NODE_FS: PtyOwnerFs = { chown: chownSync, chmod: chmodSync };

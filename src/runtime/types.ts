@@ -212,6 +212,12 @@ export interface Runtime {
   currentUser(): UserInfo;
   /** Register a handler for SIGINT/SIGTERM/SIGHUP. */
   onSignal(signal: "SIGINT" | "SIGTERM" | "SIGHUP", handler: () => void): void;
+  /**
+   * The command line that runs this same tsshd (same runtime, script or
+   * single binary) with `args` — for helpers such as `internal-sftp-server`
+   * that must run as another user.
+   */
+  selfCommand(args: readonly string[]): { file: string; args: string[] };
   /** Process arguments after the script name. */
   args(): string[];
   /** Environment variable or undefined. */

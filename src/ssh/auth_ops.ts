@@ -25,6 +25,7 @@
  * @module
  */
 import type { PeerInfo } from "./ops.ts";
+import type { Certificate } from "./keys/certificate.ts";
 
 /** A client public key presented for authentication. */
 export interface PublicKeyInfo {
@@ -34,8 +35,16 @@ export interface PublicKeyInfo {
   blob: Uint8Array;
   /** `SHA256:…` as `ssh-keygen -l` prints it. */
   fingerprint: string;
-  /** Type label as OpenSSH logs it: `ED25519`, `ECDSA`, `RSA`. */
+  /** Type label as OpenSSH logs it: `ED25519`, `ECDSA`, `RSA` (`ED25519-CERT`… for certificates). */
   label: string;
+  /**
+   * An OpenSSH certificate (`*-cert-v01@openssh.com`): `blob` and `type` are
+   * then the certificate's, `fingerprint` that of the certified key. The
+   * engine has verified the CA's signature over it; whether that CA is
+   * trusted, and the validity, principals and options (see `certificateProblem`
+   * in keys/cert_policy.ts) are for the ops to decide.
+   */
+  certificate?: Certificate;
 }
 
 /** Fields common to every authentication request. */

@@ -18,7 +18,7 @@ Deno.test("cli: defaults, repeated keys, and one-line usage errors", () => {
   assertEquals(d.port, 2200);
   assertEquals(d.listen, "0.0.0.0");
   assertEquals(d.hostKeys, ["/home/me/.config/tsshd/ssh_host_ed25519_key"]);
-  assertEquals(d.authorizedKeys, "/home/me/.ssh/authorized_keys");
+  assertEquals(d.authorizedKeys, ".ssh/authorized_keys"); // relative to each user's home, as sshd
   const s = parseCli(["-p", "2222", "-k", "a", "--key", "b", "-a", "ak", "-b", "::", "-vv"], "/h");
   assertEquals([s.port, s.hostKeys, s.authorizedKeys, s.listen, s.verbose], [2222, ["a", "b"], "ak", "::", 2]);
   assertThrows(() => parseCli(["--nope"], "/h"), UsageError, "unknown option '--nope'");

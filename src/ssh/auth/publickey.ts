@@ -12,7 +12,11 @@ import { MSG } from "../messages.ts";
 import { protocolError } from "../errors.ts";
 import { concat, SshWriter, timingSafeEqual } from "../wire.ts";
 import { decisionOf, type Permissions, type PublicKeyInfo } from "../auth_ops.ts";
-import { parsePublicKey, type PublicKey } from "../keys/public_key.ts";
+import type { PublicKey } from "../keys/public_key.ts";
+import { type Certificate, parseUserKey } from "../keys/certificate.ts";
+import { verifyCertificateSignature } from "../keys/cert_signature.ts";
+import { certKeyTypeForAlgorithm, certSignatureAlgorithm, isCertAlgorithm } from "../keys/cert_algorithms.ts";
+import { describeCertificate } from "../keys/cert_permissions.ts";
 import { checkSignature } from "../keys/signature.ts";
 import { SK_USER_PRESENT, SK_USER_VERIFIED } from "../keys/sk.ts";
 import { fingerprintSha256, keyTypeLabel } from "../keys/fingerprint.ts";
@@ -47,20 +51,32 @@ export async function publickeyAttempt(a: Attempt, method: string): Promise<Outc
     throw protocolError("publickey-hostbound request names a host key that is not ours");
   }
   let key: PublicKey;
+  let certificate: Certificate | undefined;
   try {
-    key = parsePublicKey(blob);
+    ({ key, certificate } = parseUserKey(blob));
   } catch (e) {
     return { kind: "failed", detail: `: ${(e as Error).message}` };
   }
   const info: PublicKeyInfo = {
-    type: key.type,
-    blob: key.blob,
+    type: certificate ? certificate.keyType : key.type,
+    blob: certificate ? certificate.blob : key.blob,
     fingerprint: fingerprintSha256(ctx.crypto, key.blob),
-    label: keyTypeLabel(key),
+    label: certificate ? `${keyTypeLabel(key)}-CERT` : keyTypeLabel(key),
+    ...(certificate ? { certificate } : {}),
   };
-  const detail = `: ${info.label} ${info.fingerprint}`;
-  if (!ctx.userSigAlgs.includes(algorithm)) {
+  const detail = `: ${
+    certificate ? describeCertificate(ctx.crypto, certificate) : `${info.label} ${info.fingerprint}`
+  }`;
+  // A certificate signs with its key's plain algorithm; the names must agree with the blob.
+  const plainAlg = certificate ? certSignatureAlgorithm(algorithm) : algorithm;
+  const namesAgree = certificate
+    ? certKeyTypeForAlgorithm(algorithm) === certificate.keyType
+    : !isCertAlgorithm(algorithm);
+  if (!plainAlg || !namesAgree || !ctx.userSigAlgs.includes(plainAlg)) {
     return { kind: "failed", detail: `: algorithm ${printable(algorithm)} not allowed` };
+  }
+  if (certificate && !verifyCertificateSignature(ctx.crypto, certificate).ok) {
+    return { kind: "failed", detail: `${detail} (certificate signature invalid)` };
   }
   const unit = `publickey ${info.fingerprint}`;
   if (!sig) {
@@ -72,7 +88,7 @@ export async function publickeyAttempt(a: Attempt, method: string): Promise<Outc
     return { kind: "answered" };
   }
   const signed = concat(new SshWriter().string(t.sessionId!).bytes(), a.packet.subarray(0, sigStart));
-  const check = checkSignature(ctx.crypto, key, signed, sig, [algorithm]);
+  const check = checkSignature(ctx.crypto, key, signed, sig, [plainAlg]);
   if (!check.ok) return { kind: "failed", detail: `${detail} (${check.reason})` };
   const sk = check.securityKey;
   const securityKey = sk && {
