@@ -18,6 +18,22 @@ import type { UserFilter } from "./user_filter.ts";
 import { sessionDirectory } from "./home_dir.ts";
 import { UserCa, type UserCaOptions } from "./user_ca.ts";
 import { strictModesProblem } from "./strict_modes.ts";
+import { access } from "node:fs/promises";
+
+/**
+ * StrictModes for a key file that exists; a missing one just holds no keys
+ * (its read logs that at debug level, as sshd does) instead of an
+ * "Authentication refused: realpath … failed" line at every login.
+ */
+async function strictModesIfPresent(path: string, user: UserInfo): Promise<string | undefined> {
+  try {
+    await access(path);
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+  }
+  return await strictModesProblem(path, user);
+}
 
 /** Settings of the default ops. */
 export interface DefaultOpsOptions {
@@ -94,7 +110,7 @@ export function defaultOps(o: DefaultOpsOptions): ServerOps {
     command: o.authorizedKeysCommand,
     permitUserEnvironment: o.permitUserEnvironment,
     // Multi-user: sshd's StrictModes — a file others could have written grants nothing.
-    ...(gate.multiUser ? { checkFile: (path: string, user: UserInfo) => strictModesProblem(path, user) } : {}),
+    ...(gate.multiUser ? { checkFile: strictModesIfPresent } : {}),
   });
   return {
     ...forwardingOps(o.runtime, o.logger, async (conn) => {
@@ -107,9 +123,12 @@ export function defaultOps(o: DefaultOpsOptions): ServerOps {
       if (!who) return reject({ invalidUser: req.method !== "none" });
       if (req.method !== "publickey") return reject();
       if (await ca.revoked(req.key)) return reject();
+      const query = { user: who.account, key: req.key, peer: req.peer };
+      // Certificates: TrustedUserCAKeys first, then cert-authority lines (sshd's order).
       const permissions = req.key.certificate
-        ? await ca.authorize(who.account, req.key, req.peer.address)
-        : (await store.authorize({ user: who.account, key: req.key, peer: req.peer }))?.permissions;
+        ? (await ca.authorize(who.account, req.key, req.peer.address)) ??
+          (await store.authorizeCertificate(query))?.permissions
+        : (await store.authorize(query))?.permissions;
       if (!permissions) return reject();
       if (!gate.rootAllows(who.account, req.method, permissions.forceCommand !== undefined)) {
         o.logger.info(`ROOT LOGIN REFUSED FROM ${req.peer.address} port ${req.peer.port}`);

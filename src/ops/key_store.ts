@@ -18,6 +18,8 @@
  *   as sshd does.
  * - `environment=` values pass only when {@link KeyStoreOptions.permitUserEnvironment}
  *   allows them (sshd's `PermitUserEnvironment`).
+ * - A certificate is let in by a `cert-authority` line holding its CA's key
+ *   ({@link KeyStore.authorizeCertificate}, {@link certificateAuthorityGrant}).
  *
  * Every failure — unreadable file, bad template, failing command — lets
  * nothing in.
@@ -32,6 +34,11 @@ import { type AuthorizedKey, parseAuthorizedKeys } from "../ssh/keys/authorized_
 import { encodeBase64 } from "../ssh/keys/base64.ts";
 import { printable } from "../ssh/transport/version.ts";
 import { timingSafeEqual } from "../ssh/wire.ts";
+import type { Certificate } from "../ssh/keys/certificate.ts";
+import { certificateProblem } from "../ssh/keys/cert_policy.ts";
+import { certificatePermissions } from "../ssh/keys/cert_permissions.ts";
+import { keyTypeLabel } from "../ssh/keys/fingerprint.ts";
+import { mergePermissions } from "../ssh/auth/permissions_merge.ts";
 import { AuthorizedKeysFile, permissionsFor } from "./authorized_keys.ts";
 import { unmapIpv4 } from "./addr_match.ts";
 import { matchHostAndIp } from "./host_patterns.ts";
@@ -225,7 +232,43 @@ export class KeyStore {
   constructor(private o: KeyStoreOptions) {}
 
   /** The first line that lets `q.key` in for `q.user` from `q.peer`, or undefined. */
-  async authorize(q: KeyQuery): Promise<KeyGrant | undefined> {
+  authorize(q: KeyQuery): Promise<KeyGrant | undefined> {
+    return this.search(q, (entries) => this.pick(entries, q));
+  }
+
+  /**
+   * The first `cert-authority` line whose key signed the certificate
+   * `q.key` and that lets it in (see {@link certificateAuthorityGrant}), or
+   * undefined; plain keys get undefined. Files first, then the command, as
+   * for keys.
+   */
+  authorizeCertificate(q: KeyQuery): Promise<KeyGrant | undefined> {
+    const cert = q.key.certificate;
+    if (!cert) return Promise.resolve(undefined);
+    return this.search(q, (entries) => {
+      const nowMs = (this.o.now ?? Date.now)();
+      const address = unmapIpv4(q.peer.address);
+      const matching: AuthorizedKey[] = [];
+      for (const e of entries) if (timingSafeEqual(e.key.blob, cert.signatureKey.blob)) matching.push(e);
+      for (const entry of matching) {
+        const grant = certificateAuthorityGrant(entry, cert, q.user.name, address, nowMs);
+        if ("refusal" in grant) {
+          for (const line of grant.refusal) this.o.logger.info(line);
+          continue;
+        }
+        const environment = allowedEnvironment(entry, this.o.permitUserEnvironment ?? false);
+        if (environment) grant.permissions.environment = environment;
+        return { entry, permissions: grant.permissions };
+      }
+      return undefined;
+    });
+  }
+
+  /** The grant `pick` finds in the files, in order, then in the command's output. */
+  private async search(
+    q: KeyQuery,
+    pick: (entries: readonly AuthorizedKey[]) => KeyGrant | undefined,
+  ): Promise<KeyGrant | undefined> {
     for (const template of this.o.files) {
       if (template.toLowerCase() === "none") continue;
       let path: string;
@@ -235,10 +278,10 @@ export class KeyStore {
         this.warnOnce(`authorized keys file "${template}": ${(e as Error).message}`);
         continue;
       }
-      const grant = this.pick(await this.fileEntries(path, q.user), q);
+      const grant = pick(await this.fileEntries(path, q.user));
       if (grant) return grant;
     }
-    if (this.o.command) return this.pick(await this.commandEntries(this.o.command, q), q);
+    if (this.o.command) return pick(await this.commandEntries(this.o.command, q));
     return undefined;
   }
 
@@ -319,6 +362,83 @@ export class KeyStore {
     this.warned.add(message);
     this.o.logger.warn(message);
   }
+}
+
+/**
+ * What a `cert-authority` line grants the certificate `cert` it signed, for
+ * `user` connecting from `address` at `nowMs` — OpenSSH's
+ * `auth_check_authkey_line` for certificates: the line must be
+ * `cert-authority`, pass its own checks ({@link entryRefusal}: expiry-time,
+ * from=), and the certificate must be valid now, from `address`
+ * (`source-address`), with a principal in the line's `principals="…"` or,
+ * without that option, the user name. The line's restrictions and the
+ * certificate's combine, the stricter winning; two different forced commands
+ * refuse. `refusal` holds the log lines (sshd's words) when it may not.
+ * A certificate without principals is always refused (sshd would let it in
+ * as anyone without `principals=`).
+ *
+ * @example
+ * ```ts
+ * const g = certificateAuthorityGrant(entry, req.key.certificate!, "alice", "192.0.2.1", Date.now());
+ * if ("permissions" in g) accept(g.permissions);
+ * ```
+ */
+export function certificateAuthorityGrant(
+  entry: AuthorizedKey,
+  cert: Certificate,
+  user: string,
+  address: string,
+  nowMs: number,
+): { permissions: Permissions } | { refusal: string[] } {
+  if (!entry.options.certAuthority) return { refusal: [] }; // the CA's key, but not trusted as one here
+  const name = printable(user);
+  const lineRefusal = entryRefusal(entry, name, address, Math.floor(nowMs / 1000));
+  if (lineRefusal) return { refusal: lineRefusal };
+  const principals = entry.options.principals;
+  let problem = certificateProblem(cert, {
+    kind: "user",
+    now: nowMs,
+    ...(principals ? { authorizedPrincipals: principals } : { principal: user }),
+    sourceAddress: address,
+  });
+  const line = permissionsFor(entry);
+  const fromCert = certificateGrant(cert);
+  if (!problem && line.forceCommand !== undefined && fromCert.forceCommand !== undefined) {
+    if (line.forceCommand !== fromCert.forceCommand) problem = "Forced command options conflict";
+  }
+  if (problem) {
+    const id = printable(cert.keyId);
+    return {
+      refusal: [
+        `Refusing certificate ID "${id}" serial=${cert.serial} signed by ${keyTypeLabel(entry.key)} CA ` +
+        `via ${entry.fileName}:${entry.lineNumber}: ${problem}`,
+      ],
+    };
+  }
+  return { permissions: mergePermissions(line, fromCert) };
+}
+
+/**
+ * The {@link Permissions} a user certificate grants by itself: its
+ * `force-command` and `verify-required`, and everything its extensions do not
+ * permit (see `certificatePermissions`). `permit-user-rc` has no counterpart:
+ * tsshd never runs `~/.ssh/rc`.
+ *
+ * @example
+ * ```ts
+ * certificateGrant(cert); // e.g. { forceCommand: "/bin/backup", noPty: true, noPortForwarding: true, … }
+ * ```
+ */
+export function certificateGrant(cert: Certificate): Permissions {
+  const p = certificatePermissions(cert);
+  const out: Permissions = {};
+  if (p.forceCommand !== undefined) out.forceCommand = p.forceCommand;
+  for (const f of ["noPty", "noPortForwarding", "noAgentForwarding", "noX11Forwarding"] as const) {
+    if (p[f]) out[f] = true;
+  }
+  if (p.noTouchRequired) out.noTouchRequired = true;
+  if (p.verifyRequired) out.verifyRequired = true;
+  return out;
 }
 
 /**

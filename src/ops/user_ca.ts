@@ -17,10 +17,9 @@ import type { UserInfo } from "../runtime/types.ts";
 import { parsePublicKeyLine } from "../ssh/keys/public_key_line.ts";
 import { parseUserKey } from "../ssh/keys/certificate.ts";
 import { certificateProblem } from "../ssh/keys/cert_policy.ts";
-import { certificatePermissions } from "../ssh/keys/cert_permissions.ts";
 import { isRevoked, loadRevokedKeys } from "../ssh/keys/krl.ts";
 import { timingSafeEqual } from "../ssh/wire.ts";
-import { authorizedKeysPath } from "./key_store.ts";
+import { authorizedKeysPath, certificateGrant } from "./key_store.ts";
 
 /** Certificate settings. */
 export interface UserCaOptions {
@@ -81,15 +80,7 @@ export class UserCa {
       this.o.logger.info(`Refused certificate ID "${cert.keyId}" (serial ${cert.serial}) for ${user.name}: ${problem}`);
       return undefined;
     }
-    const p = certificatePermissions(cert);
-    const out: Permissions = {};
-    if (p.forceCommand !== undefined) out.forceCommand = p.forceCommand;
-    for (const f of ["noPty", "noPortForwarding", "noAgentForwarding", "noX11Forwarding"] as const) {
-      if (p[f]) out[f] = true;
-    }
-    if (p.noTouchRequired) out.noTouchRequired = true;
-    if (p.verifyRequired) out.verifyRequired = true;
-    return out;
+    return certificateGrant(cert);
   }
 
   private async trusted(caBlob: Uint8Array): Promise<boolean> {

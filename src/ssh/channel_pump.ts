@@ -26,8 +26,6 @@ export async function pumpChannel(ch: Channel, stream: ForwardStream): Promise<v
     stream.close();
     ch.sendClose();
   };
-  // The client closed the channel: stop reading the stream, whatever it was doing.
-  void ch.closed.then(() => stream.close());
   const toStream = async () => {
     try {
       for (let c = await ch.read(); c; c = await ch.read()) await stream.write(c);
@@ -47,7 +45,10 @@ export async function pumpChannel(ch: Channel, stream: ForwardStream): Promise<v
       fail();
     }
   };
-  await Promise.all([toStream(), toChannel()]);
+  // The client closed the channel: once what it sent is written out, stop reading the stream.
+  const drained = toStream();
+  void ch.closed.then(() => drained.then(() => stream.close()));
+  await Promise.all([drained, toChannel()]);
   ch.sendClose();
   stream.close();
 }

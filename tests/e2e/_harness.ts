@@ -56,6 +56,20 @@ export async function ensureBinary(): Promise<void> {
   built = true;
 }
 
+/**
+ * A scratch directory that passes sshd's StrictModes when tests run as root
+ * (multi-user mode checks every directory above authorized_keys: /tmp is
+ * world-writable, so it would refuse the keys): under the home directory,
+ * in a 0700 parent.
+ */
+export async function safeTempDir(prefix: string): Promise<string> {
+  const home = Deno.env.get("HOME") ?? "/root";
+  const parent = join(home, ".cache", "tsshd-tests");
+  await Deno.mkdir(parent, { recursive: true, mode: 0o700 });
+  await Deno.chmod(parent, 0o700);
+  return await Deno.makeTempDir({ prefix, dir: parent });
+}
+
 /** A scratch directory with keys for one test server. */
 export interface Workspace {
   dir: string;
@@ -68,7 +82,7 @@ export interface Workspace {
 
 /** Copy the test keys from keys/ into a fresh directory (private keys need mode 0600 for ssh). */
 export async function workspace(): Promise<Workspace> {
-  const dir = await Deno.makeTempDir({ prefix: "tsshd-e2e-" });
+  const dir = await safeTempDir("tsshd-e2e-");
   const src = join(ROOT, "keys");
   const ids = {
     ed25519: join(dir, "client_ed25519"),

@@ -217,8 +217,7 @@ withServer(
 withServer(
   "auth flags: --authorized-keys-command grants from a program's output",
   async (ws) => {
-    await Deno.chmod(ws.dir, 0o755); // the program runs as another user when tsshd is root
-    const script = join(ws.dir, "keys.sh");
+    const script = await commandScript(ws.dir); // the program runs as another user when tsshd is root
     await Deno.writeTextFile(
       script,
       `#!/bin/sh\n[ "$1" = "${currentUser()}" ] && [ "$2" = ssh-ed25519 ] || exit 3\ncat <<'EOF'\n${KEY_LINE}\nEOF\n`,
@@ -233,6 +232,17 @@ withServer(
   },
 );
 
+/**
+ * Where the keys command lives: a directory the command user can reach (the
+ * workspace sits under root's 0700 home so that StrictModes accepts it), removed when the tests end.
+ */
+async function commandScript(_wsDir: string): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "tsshd-keyscmd-" });
+  await Deno.chmod(dir, 0o755);
+  addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
+  return join(dir, "keys.sh");
+}
+
 for (
   const [what, body] of [
     ["exits 1 after printing the key", "exit 1"],
@@ -242,8 +252,7 @@ for (
   withServer(
     `auth flags: --authorized-keys-command that ${what} denies`,
     async (ws) => {
-      await Deno.chmod(ws.dir, 0o755);
-      const script = join(ws.dir, "keys.sh");
+      const script = await commandScript(ws.dir);
       await Deno.writeTextFile(script, `#!/bin/sh\ncat <<'EOF'\n${KEY_LINE}\nEOF\n${body}\n`);
       await Deno.chmod(script, 0o755);
       await Deno.writeTextFile(ws.authorizedKeys, "# nothing here\n");

@@ -25,6 +25,8 @@ import { parsePublicKeyLine } from "../../src/ssh/keys/public_key_line.ts";
 import { parseAuthorizedKeys } from "../../src/ssh/keys/authorized_keys.ts";
 import { encodeBase64 } from "../../src/ssh/keys/base64.ts";
 import { ROOT } from "../e2e/_harness.ts";
+import { parseUserKey } from "../../src/ssh/keys/certificate.ts";
+import { blobOf, fixturePath } from "../fixtures/certs/fixtures.ts";
 
 const KEY_LINE = Deno.readTextFileSync(`${ROOT}/keys/client_ed25519.pub`).trim();
 const OTHER_LINE = Deno.readTextFileSync(`${ROOT}/keys/other_ed25519.pub`).trim();
@@ -372,3 +374,166 @@ Deno.test("keys command: output over the limit is refused at once", async () => 
     assertEquals(await runKeysCommand({ spawn: spawnDeno }, { argv: [] }), { ok: false, reason: "empty command" });
   });
 });
+
+// --- cert-authority lines (certificates from tests/fixtures/certs, made by ssh-keygen) ---
+
+/** A certificate fixture as the engine hands it to the ops. */
+function certInfo(file: string): PublicKeyInfo {
+  const blob = blobOf(file);
+  const { certificate } = parseUserKey(blob);
+  return { type: certificate!.keyType, blob, fingerprint: "SHA256:cert", label: "ECDSA-CERT", certificate };
+}
+
+/** The grant for certificate `file` with `lines` (`{CA}` = the CA key line) as the authorized_keys file. */
+async function certGrant(f: Fixture, file: string, lines: string, o: Partial<KeyStoreOptions> = {}, peer = PEER) {
+  const text = lines.replaceAll("{ECDSA256}", caLine("ecdsa256")).replaceAll("{ED}", caLine("ed25519"));
+  await f.write(".ssh/authorized_keys", text);
+  return await f.store(o).authorizeCertificate({ user: f.user, key: certInfo(file), peer });
+}
+
+Deno.test("key store: a cert-authority line lets a certificate of its CA in, with its principal rules", async () => {
+  await withFixture(async (f) => {
+    // ecdsa256-cert.pub: CA ecdsa256, principal alice, valid forever, every permit-* extension.
+    const g = await certGrant(f, "ecdsa256-cert.pub", "cert-authority {ECDSA256}\n");
+    assert(g, f.lines.join("\n"));
+    assertEquals(g.entry.lineNumber, 1);
+    assertEquals(g.permissions, {});
+    // Not cert-authority, another CA, or a plain key: nothing.
+    assertEquals(await certGrant(f, "ecdsa256-cert.pub", "{ECDSA256}\n"), undefined);
+    assertEquals(await certGrant(f, "ecdsa256-cert.pub", "cert-authority {ED}\n"), undefined);
+    await f.write(".ssh/authorized_keys", `cert-authority ${KEY_LINE}\n`);
+    assertEquals(await f.store().authorizeCertificate({ user: f.user, key: KEY, peer: PEER }), undefined);
+    // The user name must be a principal, unless principals= names the accepted ones.
+    const bob = { ...f.user, name: "bob" };
+    await f.write(".ssh/authorized_keys", `cert-authority ${caLine("ecdsa256")}\n`);
+    f.lines.length = 0;
+    const key = certInfo("ecdsa256-cert.pub");
+    assertEquals(await f.store().authorizeCertificate({ user: bob, key, peer: PEER }), undefined);
+    assert(f.lines.some((l) => l.includes('"bob" is not a listed principal')), f.lines.join("\n"));
+    assert(await certGrant(f, "ecdsa256-cert.pub", 'cert-authority,principals="x,alice" {ECDSA256}\n'));
+    f.lines.length = 0;
+    assertEquals(
+      await certGrant(f, "ecdsa256-cert.pub", 'cert-authority,principals="bob,alic" {ECDSA256}\n'),
+      undefined,
+    );
+    assert(
+      f.lines.some((l) =>
+        l.startsWith('INFO Refusing certificate ID "ecdsa256-id" serial=2 signed by ECDSA CA via ') &&
+        l.includes(":1: certificate does not contain an authorized principal")
+      ),
+      f.lines.join("\n"),
+    );
+    // principals= replaces the user-name rule: bob gets in with a line naming alice.
+    await f.write(
+      ".ssh/authorized_keys",
+      `cert-authority,principals="alice" ${caLine("ecdsa256")}\n`,
+    );
+    assert(await f.store().authorizeCertificate({ user: bob, key, peer: PEER }));
+    // A refused line does not stop a later one.
+    const g2 = await certGrant(
+      f,
+      "ecdsa256-cert.pub",
+      'cert-authority,principals="bob" {ECDSA256}\ncert-authority,no-pty {ECDSA256}\n',
+    );
+    assertEquals([g2?.entry.lineNumber, g2?.permissions], [2, { noPty: true }]);
+  });
+});
+
+Deno.test("key store: cert-authority lines refuse expired, not-yet-valid and principal-less certificates", async () => {
+  await withFixture(async (f) => {
+    for (
+      const [file, why] of [
+        ["expired-cert.pub", "certificate has expired"],
+        ["notyet-cert.pub", "certificate is not yet valid"],
+        ["noprincipals-cert.pub", "certificate lacks principal list"],
+        ["host-cert.pub", "not a user certificate"],
+        ["unknown_critical-cert.pub", 'critical option "custom@example.com" is not supported'],
+      ]
+    ) {
+      f.lines.length = 0;
+      assertEquals(await certGrant(f, file, "cert-authority {ED}\n"), undefined, file);
+      assert(f.lines.some((l) => l.startsWith("INFO Refusing certificate") && l.includes(why)), `${file}: ${f.lines}`);
+    }
+    // The store's clock decides: before its expiry the same certificate is fine.
+    assert(await certGrant(f, "expired-cert.pub", "cert-authority {ED}\n", { now: () => Date.UTC(2020, 0, 1, 12) }));
+  });
+});
+
+Deno.test("key store: a cert-authority line's options and the certificate's combine, the stricter winning", async () => {
+  await withFixture(async (f) => {
+    // ed25519-cert.pub: principals alice,bob; source-address 127.0.0.1/32,::1/128,10.0.0.0/8;
+    // force-command "/bin/echo forced"; no-pty (the other permit-* extensions kept).
+    const forced = { forceCommand: "/bin/echo forced", noPty: true };
+    assertEquals((await certGrant(f, "ed25519-cert.pub", "cert-authority {ED}\n"))?.permissions, forced);
+    assertEquals(
+      (await certGrant(f, "ed25519-cert.pub", 'cert-authority,no-port-forwarding,permitopen="h:1" {ED}\n'))
+        ?.permissions,
+      { ...forced, noPortForwarding: true, permitOpen: ["h:1"] },
+    );
+    assertEquals(
+      (await certGrant(f, "ed25519-cert.pub", 'cert-authority,command="/bin/echo forced" {ED}\n'))?.permissions,
+      forced,
+    );
+    f.lines.length = 0;
+    assertEquals(await certGrant(f, "ed25519-cert.pub", 'cert-authority,command="uptime" {ED}\n'), undefined);
+    assert(f.lines.some((l) => l.includes("Forced command options conflict")), f.lines.join("\n"));
+    // ecdsa384-cert.pub: -O clear -O permit-pty: everything but the pty is off.
+    assertEquals(
+      (await certGrant(f, "ecdsa384-cert.pub", `cert-authority ${caLine("ecdsa384")}\n`))?.permissions,
+      { noPortForwarding: true, noAgentForwarding: true, noX11Forwarding: true },
+    );
+    assertEquals(
+      (await certGrant(f, "ecdsa384-cert.pub", `cert-authority,restrict,pty,command="id" ${caLine("ecdsa384")}\n`))
+        ?.permissions,
+      { noPortForwarding: true, noAgentForwarding: true, noX11Forwarding: true, forceCommand: "id" },
+    );
+    // environment= only with PermitUserEnvironment, as for keys.
+    const env = `cert-authority,environment="LANG=C" ${caLine("ecdsa384")}\n`;
+    assertEquals((await certGrant(f, "ecdsa384-cert.pub", env))?.permissions.environment, undefined);
+    assertEquals(
+      (await certGrant(f, "ecdsa384-cert.pub", env, { permitUserEnvironment: true }))?.permissions.environment,
+      { LANG: "C" },
+    );
+  });
+});
+
+Deno.test("key store: from=, expiry-time= and the certificate's source-address all hold for cert-authority", async () => {
+  await withFixture(async (f) => {
+    const far = { ...PEER, address: "192.0.2.7" };
+    const ten = { ...PEER, address: "::ffff:10.1.2.3" };
+    f.lines.length = 0;
+    assertEquals(await certGrant(f, "ecdsa256-cert.pub", 'cert-authority,from="10.0.0.0/8" {ECDSA256}\n'), undefined);
+    assert(f.lines.some((l) => l.includes("not from a permitted host")), f.lines.join("\n"));
+    assert(await certGrant(f, "ecdsa256-cert.pub", 'cert-authority,from="10.0.0.0/8" {ECDSA256}\n', {}, ten));
+    assertEquals(
+      await certGrant(f, "ecdsa256-cert.pub", 'cert-authority,expiry-time="20200101" {ECDSA256}\n'),
+      undefined,
+    );
+    // ed25519-cert.pub may be used from 127.0.0.1, ::1 and 10/8 only.
+    assert(await certGrant(f, "ed25519-cert.pub", "cert-authority {ED}\n", {}, ten));
+    f.lines.length = 0;
+    assertEquals(await certGrant(f, "ed25519-cert.pub", "cert-authority {ED}\n", {}, far), undefined);
+    assert(f.lines.some((l) => l.startsWith("INFO Refusing certificate ID")), f.lines.join("\n"));
+  });
+});
+
+Deno.test("key store: cert-authority lines from the AuthorizedKeysCommand count too; bad files deny", async () => {
+  await withFixture(async (f) => {
+    await f.write("keys", `cert-authority ${caLine("ecdsa256")}\n`);
+    const cmd = await f.script("keys.sh", `cat ${f.dir}/keys`);
+    const key = certInfo("ecdsa256-cert.pub");
+    const g = await f.store({ files: ["none"], command: { argv: [cmd] } }).authorizeCertificate({
+      user: f.user,
+      key,
+      peer: PEER,
+    });
+    assertEquals(g?.entry.fileName, `AuthorizedKeysCommand ${cmd}`);
+    await f.write(".ssh/authorized_keys", `cert-authority ${caLine("ecdsa256")}\n`);
+    const refused = f.store({ checkFile: () => Promise.resolve("bad ownership or modes for file x") });
+    assertEquals(await refused.authorizeCertificate({ user: f.user, key, peer: PEER }), undefined);
+  });
+});
+
+function caLine(name: string): string {
+  return Deno.readTextFileSync(fixturePath(`ca_${name}.key.pub`)).trim();
+}
