@@ -21,6 +21,7 @@ import type { DhGroup } from "./src/ssh/crypto/kex/dh_groups.ts";
 import process from "node:process";
 import { hostname } from "node:os";
 import { readPassphrase, runKeyCommand } from "./src/cli_keys.ts";
+import { processPasswdIo, runPasswdCommand } from "./src/cli_passwd.ts";
 import { authorizedKeysFiles } from "./src/cli_auth_args.ts";
 import { authorizedKeysPath, type KeysCommandConfig } from "./src/ops/key_store.ts";
 import { lookupAccount } from "./src/ops/accounts.ts";
@@ -31,6 +32,7 @@ async function main(): Promise<number> {
   const user = runtime.currentUser();
   const argv = runtime.args();
   if (argv[0] === SFTP_SERVER_COMMAND) return await runSftpServer(argv.slice(1));
+  if (argv[0] === "passwd") return await runPasswdCommand(argv.slice(1), processPasswdIo(user.home));
   if (argv[0] === "keygen" || argv[0] === "fingerprint") {
     return await runKeyCommand(argv, {
       provider: runtime.crypto,
@@ -162,7 +164,12 @@ async function main(): Promise<number> {
     permitRootLogin: settings.permitRootLogin,
     userFilter: settings.userFilter,
     certificates: settings.certificates,
+    passwords: settings.passwords,
   });
+  if (settings.passwords.systemPasswords && user.uid !== 0) {
+    console.error("tsshd: --system-passwords needs root (only root can read /etc/shadow)");
+    return 1;
+  }
   for (
     const [flag, file] of [
       ["--trusted-user-ca-keys", settings.certificates.trustedCaKeys],

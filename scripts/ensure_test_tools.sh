@@ -17,6 +17,9 @@ command -v fail2ban-regex >/dev/null || need+=(fail2ban)
 # Debian's python3 (not a pyenv one earlier on PATH) runs the paramiko/asyncssh client scripts.
 /usr/bin/python3 -c 'import paramiko' 2>/dev/null || need+=(python3-paramiko)
 /usr/bin/python3 -c 'import asyncssh' 2>/dev/null || need+=(python3-asyncssh)
+# sshpass types passwords for the password/keyboard-interactive tests; curl drives HTTP/SOCKS through forwards.
+command -v sshpass >/dev/null || need+=(sshpass)
+command -v curl >/dev/null || need+=(curl)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -77,9 +77,12 @@ function wrapNames(names: readonly string[]): string {
 export const USAGE = `Usage: tsshd [options]
        tsshd keygen -t ed25519|ecdsa|rsa [-b BITS] -f FILE [-C COMMENT]
        tsshd fingerprint FILE
+       tsshd passwd USER [--password-file FILE]
 
-An SSH server. Serves the account it runs as; clients log in with a key listed
-in the authorized-keys file.
+An SSH server. Run as a normal user it serves that account alone; run as root
+it serves every system account, running each session as its user. Clients log
+in with a key from the user's authorized-keys file (or a certificate, or a
+password when enabled).
 
 Options:
   -p, --port PORT              TCP port to listen on (default 2200)

@@ -20,6 +20,9 @@ export const USERS_OPTIONS = {
   "trusted-user-ca-keys": { type: "string" },
   "authorized-principals-file": { type: "string" },
   "revoked-keys": { type: "string" },
+  "password-file": { type: "string" },
+  "system-passwords": { type: "boolean" },
+  "permit-empty-passwords": { type: "boolean" },
 } as const;
 
 /** Help text lines. */
@@ -31,6 +34,10 @@ export const USERS_HELP =
       --trusted-user-ca-keys FILE  CA keys whose user certificates are accepted (principals = user name)
       --authorized-principals-file PATTERN  principals accepted per user instead of the user name (%u %h %U)
       --revoked-keys FILE      keys and certificates refused (OpenSSH KRL or public key list; unreadable = deny all)
+      --password-file FILE     enable password and keyboard-interactive logins against FILE's "user:hash" lines
+                               (argon2id, yescrypt, sha512-crypt, bcrypt; add lines with: tsshd passwd USER)
+      --system-passwords       enable them against /etc/shadow (root only)
+      --permit-empty-passwords accept empty passwords (default: refused)
 `;
 
 /** The parsed values parseArgs returns for {@link USERS_OPTIONS}. */
@@ -43,6 +50,9 @@ export interface UsersFlagValues {
   "trusted-user-ca-keys"?: string;
   "authorized-principals-file"?: string;
   "revoked-keys"?: string;
+  "password-file"?: string;
+  "system-passwords"?: boolean;
+  "permit-empty-passwords"?: boolean;
 }
 
 /** Settings from these flags. */
@@ -50,6 +60,7 @@ export interface UsersSettings {
   permitRootLogin: PermitRootLogin;
   userFilter?: UserFilter;
   certificates: { trustedCaKeys?: string; authorizedPrincipalsFile?: string; revokedKeys?: string };
+  passwords: { passwordFile?: string; systemPasswords: boolean; permitEmptyPasswords: boolean };
 }
 
 const ROOT_LOGIN: Record<string, PermitRootLogin> = {
@@ -91,6 +102,11 @@ export function usersSettings(v: UsersFlagValues): UsersSettings {
       trustedCaKeys: v["trusted-user-ca-keys"],
       authorizedPrincipalsFile: v["authorized-principals-file"],
       revokedKeys: v["revoked-keys"],
+    },
+    passwords: {
+      passwordFile: v["password-file"],
+      systemPasswords: v["system-passwords"] ?? false,
+      permitEmptyPasswords: v["permit-empty-passwords"] ?? false,
     },
   };
 }

@@ -9,7 +9,15 @@
  */
 import type { Runtime, UserInfo } from "../runtime/types.ts";
 import type { Logger } from "../ssh/config.ts";
-import { accept, type ConnectionInfo, reject, type ServerOps } from "../ssh/ops.ts";
+import {
+  accept,
+  type ConnectionInfo,
+  type KeyboardInteractiveAuthRequest,
+  type PasswordAuthRequest,
+  prompt,
+  reject,
+  type ServerOps,
+} from "../ssh/ops.ts";
 import { type KeysCommandConfig, KeyStore } from "./key_store.ts";
 import { shellSession } from "./shell.ts";
 import { DEFAULT_FORWARDING, forwardingOps, type ForwardingPolicy } from "./forwarding.ts";
@@ -18,6 +26,7 @@ import type { UserFilter } from "./user_filter.ts";
 import { sessionDirectory } from "./home_dir.ts";
 import { UserCa, type UserCaOptions } from "./user_ca.ts";
 import { strictModesProblem } from "./strict_modes.ts";
+import { PasswordCheck, type PasswordOptions } from "./password_auth.ts";
 import { access } from "node:fs/promises";
 
 /**
@@ -65,6 +74,8 @@ export interface DefaultOpsOptions {
   userFilter?: UserFilter;
   /** sshd's `PermitRootLogin`; default `prohibit-password`. */
   permitRootLogin?: PermitRootLogin;
+  /** Password and keyboard-interactive logins (off unless a source is given). */
+  passwords?: Omit<PasswordOptions, "logger">;
   /** `TrustedUserCAKeys`, `AuthorizedPrincipalsFile`, `RevokedKeys`. */
   certificates?: Pick<UserCaOptions, "trustedCaKeys" | "authorizedPrincipalsFile" | "revokedKeys">;
 }
@@ -102,6 +113,19 @@ export function defaultOps(o: DefaultOpsOptions): ServerOps {
     return who;
   };
   const account = (conn: ConnectionInfo) => admit(conn.user, conn.sessionId, conn.peer);
+  const passwords = new PasswordCheck({ logger: o.logger, ...o.passwords });
+  /** `password`, or `keyboard-interactive` asking one "Password:" question. */
+  const passwordLogin = async (req: PasswordAuthRequest | KeyboardInteractiveAuthRequest, who: Admitted) => {
+    let password: string;
+    if (req.method === "keyboard-interactive") {
+      if (!req.responses) return prompt({ prompts: [{ prompt: "Password: ", echo: false }] });
+      password = req.responses[0] ?? "";
+    } else password = req.password;
+    const rootOk = gate.rootAllows(who.account, "password", false);
+    const ok = await passwords.verify(rootOk ? who.account.name : undefined, password);
+    if (!rootOk) o.logger.info(`ROOT LOGIN REFUSED FROM ${req.peer.address} port ${req.peer.port}`);
+    return ok ? accept() : reject();
+  };
   const ca = new UserCa({ crypto: o.runtime.crypto, logger: o.logger, ...o.certificates });
   const store = new KeyStore({
     runtime: o.runtime,
@@ -117,10 +141,21 @@ export function defaultOps(o: DefaultOpsOptions): ServerOps {
       const who = await account(conn);
       return who && { uid: who.account.uid, gids: who.runAs?.groups ?? [who.account.gid] };
     }, o.forwarding ?? DEFAULT_FORWARDING),
-    authMethods: ["publickey"],
+    authMethods: passwords.enabled ? ["publickey", "password", "keyboard-interactive"] : ["publickey"],
     async authenticate(req) {
       const who = await admit(req.user, req.sessionId, req.peer);
-      if (!who) return reject({ invalidUser: req.method !== "none" });
+      if (!who) {
+        // Unknown users get the same questions and the same time as real ones.
+        if (req.method === "keyboard-interactive" && passwords.enabled && !req.responses) {
+          return prompt({ prompts: [{ prompt: "Password: ", echo: false }] });
+        }
+        if (req.method === "password") await passwords.verify(undefined, req.password);
+        if (req.method === "keyboard-interactive") await passwords.verify(undefined, req.responses?.[0] ?? "");
+        return reject({ invalidUser: req.method !== "none" });
+      }
+      if ((req.method === "password" || req.method === "keyboard-interactive") && passwords.enabled) {
+        return await passwordLogin(req, who);
+      }
       if (req.method !== "publickey") return reject();
       if (await ca.revoked(req.key)) return reject();
       const query = { user: who.account, key: req.key, peer: req.peer };
