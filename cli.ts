@@ -165,6 +165,7 @@ async function main(): Promise<number> {
     userFilter: settings.userFilter,
     certificates: settings.certificates,
     passwords: settings.passwords,
+    authenticationMethods: settings.authenticationMethods,
   });
   if (settings.passwords.systemPasswords && user.uid !== 0) {
     console.error("tsshd: --system-passwords needs root (only root can read /etc/shadow)");

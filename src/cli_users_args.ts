@@ -9,6 +9,7 @@
  */
 import type { PermitRootLogin } from "./ops/login_gate.ts";
 import { splitPatterns, type UserFilter, validateUserFilter } from "./ops/user_filter.ts";
+import { parseAuthMethods } from "./ops/auth_methods.ts";
 
 /** parseArgs option specs. */
 export const USERS_OPTIONS = {
@@ -23,6 +24,7 @@ export const USERS_OPTIONS = {
   "password-file": { type: "string" },
   "system-passwords": { type: "boolean" },
   "permit-empty-passwords": { type: "boolean" },
+  "authentication-methods": { type: "string" },
 } as const;
 
 /** Help text lines. */
@@ -38,6 +40,8 @@ export const USERS_HELP =
                                (argon2id, yescrypt, sha512-crypt, bcrypt; add lines with: tsshd passwd USER)
       --system-passwords       enable them against /etc/shadow (root only)
       --permit-empty-passwords accept empty passwords (default: refused)
+      --authentication-methods "M1,M2 M3,M4"  require every method of one list, in order (multi-factor;
+                               e.g. "publickey,password publickey,keyboard-interactive"; default any)
 `;
 
 /** The parsed values parseArgs returns for {@link USERS_OPTIONS}. */
@@ -53,6 +57,7 @@ export interface UsersFlagValues {
   "password-file"?: string;
   "system-passwords"?: boolean;
   "permit-empty-passwords"?: boolean;
+  "authentication-methods"?: string;
 }
 
 /** Settings from these flags. */
@@ -61,6 +66,7 @@ export interface UsersSettings {
   userFilter?: UserFilter;
   certificates: { trustedCaKeys?: string; authorizedPrincipalsFile?: string; revokedKeys?: string };
   passwords: { passwordFile?: string; systemPasswords: boolean; permitEmptyPasswords: boolean };
+  authenticationMethods?: string[][];
 }
 
 const ROOT_LOGIN: Record<string, PermitRootLogin> = {
@@ -103,6 +109,9 @@ export function usersSettings(v: UsersFlagValues): UsersSettings {
       authorizedPrincipalsFile: v["authorized-principals-file"],
       revokedKeys: v["revoked-keys"],
     },
+    authenticationMethods: v["authentication-methods"] === undefined
+      ? undefined
+      : parseAuthMethods(v["authentication-methods"]),
     passwords: {
       passwordFile: v["password-file"],
       systemPasswords: v["system-passwords"] ?? false,

@@ -11,8 +11,11 @@ import type { Runtime, UserInfo } from "../runtime/types.ts";
 import type { Logger } from "../ssh/config.ts";
 import {
   accept,
+  type AuthRequest,
+  type AuthResult,
   type ConnectionInfo,
   type KeyboardInteractiveAuthRequest,
+  partial,
   type PasswordAuthRequest,
   prompt,
   reject,
@@ -27,6 +30,7 @@ import { sessionDirectory } from "./home_dir.ts";
 import { UserCa, type UserCaOptions } from "./user_ca.ts";
 import { strictModesProblem } from "./strict_modes.ts";
 import { PasswordCheck, type PasswordOptions } from "./password_auth.ts";
+import { isComplete, nextMethods } from "./auth_methods.ts";
 import { access } from "node:fs/promises";
 
 /**
@@ -74,6 +78,8 @@ export interface DefaultOpsOptions {
   userFilter?: UserFilter;
   /** sshd's `PermitRootLogin`; default `prohibit-password`. */
   permitRootLogin?: PermitRootLogin;
+  /** sshd's `AuthenticationMethods` (see auth_methods.ts); undefined = any one method suffices. */
+  authenticationMethods?: string[][];
   /** Password and keyboard-interactive logins (off unless a source is given). */
   passwords?: Omit<PasswordOptions, "logger">;
   /** `TrustedUserCAKeys`, `AuthorizedPrincipalsFile`, `RevokedKeys`. */
@@ -136,40 +142,25 @@ export function defaultOps(o: DefaultOpsOptions): ServerOps {
     // Multi-user: sshd's StrictModes — a file others could have written grants nothing.
     ...(gate.multiUser ? { checkFile: strictModesIfPresent } : {}),
   });
-  return {
+  const lists = o.authenticationMethods;
+  const ops: ServerOps = {
     ...forwardingOps(o.runtime, o.logger, async (conn) => {
       const who = await account(conn);
       return who && { uid: who.account.uid, gids: who.runAs?.groups ?? [who.account.gid] };
     }, o.forwarding ?? DEFAULT_FORWARDING),
-    authMethods: passwords.enabled ? ["publickey", "password", "keyboard-interactive"] : ["publickey"],
+    authMethods: lists
+      ? nextMethods(lists, [])
+      : passwords.enabled
+      ? ["publickey", "password", "keyboard-interactive"]
+      : ["publickey"],
     async authenticate(req) {
-      const who = await admit(req.user, req.sessionId, req.peer);
-      if (!who) {
-        // Unknown users get the same questions and the same time as real ones.
-        if (req.method === "keyboard-interactive" && passwords.enabled && !req.responses) {
-          return prompt({ prompts: [{ prompt: "Password: ", echo: false }] });
-        }
-        if (req.method === "password") await passwords.verify(undefined, req.password);
-        if (req.method === "keyboard-interactive") await passwords.verify(undefined, req.responses?.[0] ?? "");
-        return reject({ invalidUser: req.method !== "none" });
-      }
-      if ((req.method === "password" || req.method === "keyboard-interactive") && passwords.enabled) {
-        return await passwordLogin(req, who);
-      }
-      if (req.method !== "publickey") return reject();
-      if (await ca.revoked(req.key)) return reject();
-      const query = { user: who.account, key: req.key, peer: req.peer };
-      // Certificates: TrustedUserCAKeys first, then cert-authority lines (sshd's order).
-      const permissions = req.key.certificate
-        ? (await ca.authorize(who.account, req.key, req.peer.address)) ??
-          (await store.authorizeCertificate(query))?.permissions
-        : (await store.authorize(query))?.permissions;
-      if (!permissions) return reject();
-      if (!gate.rootAllows(who.account, req.method, permissions.forceCommand !== undefined)) {
-        o.logger.info(`ROOT LOGIN REFUSED FROM ${req.peer.address} port ${req.peer.port}`);
-        return reject();
-      }
-      return accept(permissions);
+      if (!lists) return await decide(req);
+      // AuthenticationMethods: only a method next in some list counts; success is partial until a list is done.
+      if (req.method !== "none" && !nextMethods(lists, req.completed).includes(req.method)) return reject();
+      const res = await decide(req);
+      if (res.decision !== "accept" || (req.method === "publickey" && !req.verified)) return res;
+      const done = [...req.completed, req.method];
+      return isComplete(lists, done) ? res : partial(res.permissions, nextMethods(lists, done));
     },
     async session(conn) {
       const who = await account(conn);
@@ -193,4 +184,35 @@ export function defaultOps(o: DefaultOpsOptions): ServerOps {
       });
     },
   };
+  return ops;
+
+  async function decide(req: AuthRequest): Promise<AuthResult> {
+    const who = await admit(req.user, req.sessionId, req.peer);
+    if (!who) {
+      // Unknown users get the same questions and the same time as real ones.
+      if (req.method === "keyboard-interactive" && passwords.enabled && !req.responses) {
+        return prompt({ prompts: [{ prompt: "Password: ", echo: false }] });
+      }
+      if (req.method === "password") await passwords.verify(undefined, req.password);
+      if (req.method === "keyboard-interactive") await passwords.verify(undefined, req.responses?.[0] ?? "");
+      return reject({ invalidUser: req.method !== "none" });
+    }
+    if ((req.method === "password" || req.method === "keyboard-interactive") && passwords.enabled) {
+      return await passwordLogin(req, who);
+    }
+    if (req.method !== "publickey") return reject();
+    if (await ca.revoked(req.key)) return reject();
+    const query = { user: who.account, key: req.key, peer: req.peer };
+    // Certificates: TrustedUserCAKeys first, then cert-authority lines (sshd's order).
+    const permissions = req.key.certificate
+      ? (await ca.authorize(who.account, req.key, req.peer.address)) ??
+        (await store.authorizeCertificate(query))?.permissions
+      : (await store.authorize(query))?.permissions;
+    if (!permissions) return reject();
+    if (!gate.rootAllows(who.account, req.method, permissions.forceCommand !== undefined)) {
+      o.logger.info(`ROOT LOGIN REFUSED FROM ${req.peer.address} port ${req.peer.port}`);
+      return reject();
+    }
+    return accept(permissions);
+  }
 }

@@ -84,3 +84,39 @@ eachFlavor("passwords: without --password-file only publickey is offered", async
   assert(r.code !== 0);
   assert(r.stderr.includes("Permission denied (publickey)"), r.stderr);
 });
+
+eachFlavor(
+  "multi-factor: --authentication-methods publickey,password needs the key and then the password",
+  async ({ ssh, server }) => {
+    await requireProgram("sshpass", "sshpass");
+    const both = await run("sshpass", [
+      "-p",
+      PASSWORD,
+      "ssh",
+      "-o",
+      "BatchMode=no",
+      "-o",
+      "PreferredAuthentications=publickey,password",
+      "-o",
+      "NumberOfPasswordPrompts=1",
+      ...ssh(),
+      "echo both",
+    ]);
+    assertEquals([both.code, both.text], [0, "both\n"], both.stderr);
+    await server.waitFor(
+      new RegExp(`Partial publickey for ${currentUser()} from 127\\.0\\.0\\.1 port \\d+ ssh2: ED25519`),
+    );
+    await server.waitFor(new RegExp(`Accepted password for ${currentUser()} from`));
+    const keyOnly = await run("ssh", [...ssh(), "true"]); // BatchMode: no password prompt
+    assert(keyOnly.code !== 0 && keyOnly.stderr.includes("Permission denied (password)"), keyOnly.stderr);
+    const passwordOnly = await sshpass(PASSWORD, "password", ssh());
+    assert(passwordOnly.code !== 0, "a password alone is not enough");
+  },
+  [
+    "--password-file",
+    FILE,
+    "--authentication-methods",
+    "publickey,password",
+    ...(IS_ROOT ? ["--permit-root-login", "yes"] : []),
+  ],
+);
