@@ -56,14 +56,22 @@ const MAX_CONNECTION_IDS = 10_000;
 export function stderrLogger(level: LogLevel = 1, sink?: (line: string) => void, format: LogFormat = "syslog"): Logger {
   const out = sink ?? ((line: string) => writeStderr(line));
   const ids = connectionIds(process.pid);
-  const emit = format === "bare"
-    ? (mark: string, msg: string) => out(`${mark}${msg}`)
-    : (mark: string, msg: string) => out(`${new Date().toISOString()} tsshd sshd[${ids(msg)}]: ${mark}${msg}`);
-  return {
-    warn: (m) => emit("warning: ", m),
-    info: (m) => level >= 1 && emit("", m),
-    debug: (m) => level >= 2 && emit("debug1: ", m),
+  const make = (idOf: (msg: string) => number): Logger => {
+    const line = format === "bare"
+      ? (mark: string, msg: string) => out(`${mark}${msg}`)
+      : (mark: string, msg: string) => out(`${new Date().toISOString()} tsshd sshd[${idOf(msg)}]: ${mark}${msg}`);
+    return {
+      warn: (m) => line("warning: ", m),
+      info: (m) => level >= 1 && line("", m),
+      debug: (m) => level >= 2 && line("debug1: ", m),
+      // The engine's lines for one connection carry that connection's id, whatever the message says.
+      forConnection: (peer) => {
+        const id = ids.register(peer);
+        return make(() => id);
+      },
+    };
   };
+  return make(ids.lookup);
 }
 
 /**
@@ -71,18 +79,10 @@ export function stderrLogger(level: LogLevel = 1, sink?: (line: string) => void,
  * its own number, in order of first appearance after `base`; `base` for a
  * message naming none.
  */
-function connectionIds(base: number): (message: string) => number {
+function connectionIds(base: number): { register(peer: string): number; lookup(message: string): number } {
   const ids = new Map<string, number>();
   let next = base;
-  return (message) => {
-    let key: string | undefined;
-    for (const m of message.matchAll(/ ([0-9A-Fa-f.:]+) port (\d{1,5})\b/g)) {
-      if (parseIp(m[1])) {
-        key = `${m[1]} ${m[2]}`;
-        break;
-      }
-    }
-    if (key === undefined) return base;
+  const idFor = (key: string) => {
     let id = ids.get(key);
     if (id === undefined) {
       id = ++next;
@@ -90,6 +90,17 @@ function connectionIds(base: number): (message: string) => number {
       ids.set(key, id);
     }
     return id;
+  };
+  return {
+    /** A connection's id, made when the engine starts serving it (`ADDR port P`). */
+    register: (peer) => idFor(peer.replace(" port ", " ")),
+    /** For lines from outside the engine (the ops): the id of the first connection the message names. */
+    lookup: (message) => {
+      for (const m of message.matchAll(/ ([0-9A-Fa-f.:]+) port (\d{1,5})\b/g)) {
+        if (parseIp(m[1])) return idFor(`${m[1]} ${m[2]}`);
+      }
+      return base;
+    },
   };
 }
 

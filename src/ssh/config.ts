@@ -19,6 +19,11 @@ export interface Logger {
   info(message: string): void;
   warn(message: string): void;
   debug(message: string): void;
+  /**
+   * Optional: a logger for one connection (`peer` is `ADDR port P`), so log
+   * lines can carry a per-connection id the way sshd's carry its child's pid.
+   */
+  forConnection?(peer: string): Logger;
 }
 
 /** A logger that drops everything. */
@@ -40,9 +45,15 @@ export interface Limits {
   maxChannels: number;
   /** Session channels per connection. Default 10 (OpenSSH MaxSessions). */
   maxSessions: number;
-  /** Our receive window per channel. Default 2 MiB. */
+  /** Our receive window per channel when it opens (OpenSSH's session window). Default 2 MiB. */
   channelWindow: number;
-  /** Largest CHANNEL_DATA payload we accept. Default 32 KiB. */
+  /**
+   * The most a channel's receive window grows to, by trial, where a larger one moves data faster
+   * (latency; see channel_window.ts). Unread data per channel never exceeds it, so a connection
+   * buffers at most `maxChannels` × this. `channelWindow` or less = fixed windows. Default 16 MiB.
+   */
+  channelMaxWindow: number;
+  /** Largest CHANNEL_DATA payload we accept. Default 32 KiB (OpenSSH's clients send no more even when allowed). */
   channelMaxPacket: number;
   /** Idle time (no packet from the client) before disconnect; 0 = never. Default 0. */
   idleTimeoutMs: number;
@@ -66,6 +77,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxChannels: 64,
   maxSessions: 10,
   channelWindow: 2 * 1024 * 1024,
+  channelMaxWindow: 16 * 1024 * 1024,
   channelMaxPacket: 32 * 1024,
   idleTimeoutMs: 0,
   rekeyBytes: 1024 * 1024 * 1024,

@@ -74,8 +74,8 @@ export class Server {
 
   /** Serve one connection on any byte stream. Resolves when it ends; never throws. */
   async handle(stream: ByteStream, peer: PeerInfo): Promise<void> {
-    const log = this.cfg.logger;
     const from = `${peer.address} port ${peer.port}`;
+    const log = this.cfg.logger.forConnection?.(from) ?? this.cfg.logger;
     const srcCount = this.unauthBySource.get(peer.address) ?? 0;
     if (this.unauth >= this.cfg.limits.maxUnauthenticated || srcCount >= this.cfg.limits.maxUnauthenticatedPerSource) {
       log.warn(`drop connection from ${from}: too many unauthenticated connections`);
