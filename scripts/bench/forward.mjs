@@ -15,10 +15,11 @@
  *
  * @module
  */
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { scratchParent } from "./lib/scratch_dir.mjs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { connect as netConnect, createServer } from "node:net";
 import { execFileSync } from "node:child_process";
-import { homedir, loadavg, tmpdir, userInfo } from "node:os";
+import { loadavg, tmpdir, userInfo } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
@@ -278,21 +279,6 @@ async function transfer(port, bytes, data, sink) {
     clearTimeout(timer);
     sock.destroy();
   }
-}
-
-/**
- * Where the temp dir goes: as root, tsshd serves every account and applies sshd's StrictModes to
- * the authorized_keys file, so its directories must not be world-writable (/tmp is): a 0700
- * directory under the home directory then; the system temp dir otherwise.
- *
- * @returns {string}
- */
-function scratchParent() {
-  if (process.getuid?.() !== 0) return tmpdir();
-  const parent = join(homedir(), ".cache", "tsshd-bench");
-  mkdirSync(parent, { recursive: true, mode: 0o700 });
-  chmodSync(parent, 0o700);
-  return parent;
 }
 
 /** @typedef {{name: string, server?: import("./lib/server_process.mjs").RunningServer, failure?: Error}} Column */

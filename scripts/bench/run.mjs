@@ -8,8 +8,9 @@
  *
  * @module
  */
+import { scratchParent } from "./lib/scratch_dir.mjs";
 import { copyFileSync, existsSync, mkdtempSync } from "node:fs";
-import { loadavg, tmpdir, userInfo } from "node:os";
+import { loadavg, userInfo } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execFileSync } from "node:child_process";
@@ -129,7 +130,7 @@ async function main() {
     return 1;
   }
   installCleanupHandlers();
-  const dir = trackPath(mkdtempSync(join(tmpdir(), "tsshd-bench-")), "tree");
+  const dir = trackPath(mkdtempSync(join(scratchParent(), "tsshd-bench-")), "tree");
   const file = (/** @type {string} */ name) => {
     const dst = join(dir, name);
     copyFileSync(join(REPO, "keys", name), dst);
