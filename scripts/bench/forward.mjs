@@ -19,7 +19,7 @@ import { scratchParent } from "./lib/scratch_dir.mjs";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { connect as netConnect, createServer } from "node:net";
 import { execFileSync } from "node:child_process";
-import { loadavg, tmpdir, userInfo } from "node:os";
+import { loadavg, userInfo } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
