@@ -1,14 +1,16 @@
 /**
  * One channel of the connection protocol (RFC 4254 §5) with both flow-control
  * windows: ours (how much the peer may still send; re-opened as the consumer
- * reads, so unread data is bounded by the window) and the peer's (how much we
- * may still send; writers wait for WINDOW_ADJUST).
+ * reads and grown while it keeps up, so unread data is bounded by the window —
+ * see channel_window.ts) and the peer's (how much we may still send; writers
+ * wait for WINDOW_ADJUST).
  *
  * @module
  */
 import { EXTENDED_DATA_STDERR, MSG } from "./messages.ts";
 import { protocolError } from "./errors.ts";
 import { SshWriter } from "./wire.ts";
+import { ReceiveWindow } from "./channel_window.ts";
 
 /** What a channel needs from the connection. */
 export interface ChannelSink {
@@ -29,7 +31,7 @@ const MAX_WINDOW = 0xffffffff;
  *
  * @example
  * ```ts
- * const ch = new Channel(sink, 0, peerId, peerWindow, peerMaxPacket, 2 << 20, 32768);
+ * const ch = new Channel(sink, 0, peerId, peerWindow, peerMaxPacket, 2 << 20, 32768, 16 << 20);
  * await ch.write(new TextEncoder().encode("hello\n"));
  * ch.sendEof(); ch.sendClose();
  * ```
@@ -38,8 +40,7 @@ export class Channel {
   private inbox: Uint8Array[] = [];
   private readWaiter: (() => void) | undefined;
   private windowWaiters: Array<() => void> = [];
-  private consumed = 0;
-  private localWindow: number;
+  private window: ReceiveWindow;
   /** The peer sent EOF. */
   remoteEof = false;
   /** The peer sent CLOSE. */
@@ -64,25 +65,33 @@ export class Channel {
     private remoteWindow: number,
     /** Largest data payload the peer accepts per packet. */
     readonly remoteMaxPacket: number,
-    /** Our window size (re-opened to this). */
+    /** Our initial window size. */
     readonly windowSize: number,
     /** Largest data payload we accept. */
     readonly maxPacket: number,
+    /** The most our window may grow to while the consumer keeps up (default: `windowSize`, a fixed window). */
+    maxWindowSize: number = windowSize,
   ) {
-    this.localWindow = windowSize;
+    this.window = new ReceiveWindow(windowSize, Math.max(windowSize, maxWindowSize));
+  }
+
+  /** Our current window size (grows from `windowSize` up to the maximum). */
+  get receiveWindow(): number {
+    return this.window.size;
   }
 
   // ---- inbound (from the connection) -------------------------------
 
   /** Data arrived from the peer. Throws a protocol error if it exceeds our window. */
   receiveData(data: Uint8Array): void {
-    if (data.length > this.localWindow) {
-      throw protocolError(`channel ${this.localId}: peer sent ${data.length} bytes, window is ${this.localWindow}`);
-    }
     if (data.length > this.maxPacket) {
       throw protocolError(`channel ${this.localId}: packet of ${data.length} bytes exceeds max ${this.maxPacket}`);
     }
-    this.localWindow -= data.length;
+    if (!this.window.receive(data.length)) {
+      throw protocolError(
+        `channel ${this.localId}: peer sent ${data.length} bytes, window is ${this.window.available}`,
+      );
+    }
     if (this.closeSent || this.remoteEof) return; // drop, but count against the window
     if (data.length) this.inbox.push(data);
     this.wakeReader();
@@ -108,26 +117,26 @@ export class Channel {
     this.remoteEof = true;
     this.wakeReader();
     for (const w of this.windowWaiters.splice(0)) w();
+    // Data that arrived before the CLOSE is still the consumer's to read (EOF follows it).
+    const unread = this.inbox;
     this.sendClose();
+    this.inbox = unread;
     this.maybeRelease();
   }
 
   // ---- the consumer side -----------------------------------------------
 
-  /** Next chunk of peer data; `null` after EOF/close. Re-opens the window as data is consumed. */
+  /** Next chunk of peer data; `null` after EOF/close. Re-opens (and grows) the window as data is consumed. */
   async read(): Promise<Uint8Array | null> {
     while (this.inbox.length === 0) {
       if (this.remoteEof || this.closeSent) return null;
+      this.window.starved();
       await new Promise<void>((r) => (this.readWaiter = r));
     }
     const chunk = this.inbox.shift()!;
-    this.consumed += chunk.length;
-    if (this.consumed >= this.windowSize / 2 && !this.closeSent && !this.remoteClosed) {
-      this.sink.send(
-        new SshWriter(16).byte(MSG.CHANNEL_WINDOW_ADJUST).uint32(this.remoteId).uint32(this.consumed).bytes(),
-      );
-      this.localWindow += this.consumed;
-      this.consumed = 0;
+    const grant = this.window.consume(chunk.length);
+    if (grant > 0 && !this.closeSent && !this.remoteClosed) {
+      this.sink.send(new SshWriter(16).byte(MSG.CHANNEL_WINDOW_ADJUST).uint32(this.remoteId).uint32(grant).bytes());
     }
     return chunk;
   }

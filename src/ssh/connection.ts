@@ -157,6 +157,7 @@ export class Connection implements ChannelSink, ChannelHost {
       Math.max(1, Math.min(maxPacket, 256 * 1024)),
       this.limits.channelWindow,
       this.limits.channelMaxPacket,
+      this.limits.channelMaxWindow,
     );
     this.channels.set(id, ch);
     return ch;
