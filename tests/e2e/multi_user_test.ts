@@ -134,7 +134,12 @@ async function sessionsRunAsTheAccount(s: Setup) {
     }
     // The login records: a PTY session lands in wtmp (when the system keeps one).
     if (await Deno.stat("/var/log/wtmp").then(() => true, () => false)) {
-      const last = await run("last", ["-w", "-f", "/var/log/wtmp", s.alice.name]);
+      // The record is written as the session starts, beside it: allow it a moment to land.
+      let last = await run("last", ["-w", "-f", "/var/log/wtmp", s.alice.name]);
+      for (let i = 0; i < 20 && !/pts\/\d+/.test(last.text); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        last = await run("last", ["-w", "-f", "/var/log/wtmp", s.alice.name]);
+      }
       assert(last.text.includes(s.alice.name) && /pts\/\d+/.test(last.text), `last: ${last.text} ${last.stderr}`);
     } else console.log("no /var/log/wtmp: login records not checked");
     // Root logs in with a key under the default --permit-root-login prohibit-password.
