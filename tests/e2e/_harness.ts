@@ -18,11 +18,19 @@ const BIN = join(ROOT, "node_modules", ".bin");
 /** How the server is started. */
 export type Flavor = "deno" | "bun" | "binary";
 
-/** Which flavors the suite covers: all by default; TSSHD_E2E_FLAVORS="deno,bun" narrows it. */
-export function flavors(): Flavor[] {
+/**
+ * Which flavors a test covers. Deno and Bun always; the single binary (Bun
+ * compiled, the same code as the Bun flavor) only for tests that opt in with
+ * `{ binary: true }` — the smoke set that exercises what compiling changes
+ * (argv, the embedded entry, re-running itself for the SFTP helper) — so the
+ * suite stays within its time budget. `TSSHD_E2E_FLAVORS="deno,bun,binary"`
+ * (or any subset) overrides this for every test.
+ */
+export function flavors(opts: { binary?: boolean } = {}): Flavor[] {
   const env = Deno.env.get("TSSHD_E2E_FLAVORS");
   const all: Flavor[] = ["deno", "bun", "binary"];
-  return env ? all.filter((f) => env.split(",").includes(f)) : all;
+  if (env) return all.filter((f) => env.split(",").includes(f));
+  return opts.binary ? all : ["deno", "bun"];
 }
 
 /** The deno command line of the `start` task in deno.json (the README's way to run tsshd on Deno). */
@@ -275,8 +283,9 @@ export function eachFlavor(
     ctx: { server: RunningServer; ws: Workspace; ssh: (id?: keyof Workspace["ids"]) => string[] },
   ) => Promise<void>,
   extraArgs: string[] = [],
+  opts: { binary?: boolean } = {},
 ): void {
-  for (const flavor of flavors()) {
+  for (const flavor of flavors(opts)) {
     Deno.test({
       name: `[${flavor}] ${name}`,
       sanitizeResources: false,

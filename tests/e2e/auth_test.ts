@@ -5,17 +5,22 @@
 import { assert, assertEquals } from "../_helpers/assert.ts";
 import { currentUser, eachFlavor, run } from "./_harness.ts";
 
-eachFlavor("auth: ed25519, ecdsa-sha2-nistp256 and RSA keys log in", async ({ ssh, server }) => {
-  for (const id of ["ed25519", "ecdsa", "rsa"] as const) {
-    const r = await run("ssh", [...ssh(id), "echo hello-$USER"]);
-    assertEquals(r.code, 0, `${id}: ${r.stderr}`);
-    assertEquals(r.text, `hello-${currentUser()}\n`);
-  }
-  const log = server.output();
-  assert(/Accepted publickey for \S+ from 127\.0\.0\.1 port \d+ ssh2: ED25519 SHA256:/.test(log), log);
-  assert(/Accepted publickey for \S+ from 127\.0\.0\.1 port \d+ ssh2: ECDSA SHA256:/.test(log), log);
-  assert(/Accepted publickey for \S+ from 127\.0\.0\.1 port \d+ ssh2: RSA SHA256:/.test(log), log);
-});
+eachFlavor(
+  "auth: ed25519, ecdsa-sha2-nistp256 and RSA keys log in",
+  async ({ ssh, server }) => {
+    for (const id of ["ed25519", "ecdsa", "rsa"] as const) {
+      const r = await run("ssh", [...ssh(id), "echo hello-$USER"]);
+      assertEquals(r.code, 0, `${id}: ${r.stderr}`);
+      assertEquals(r.text, `hello-${currentUser()}\n`);
+    }
+    const log = server.output();
+    assert(/Accepted publickey for \S+ from 127\.0\.0\.1 port \d+ ssh2: ED25519 SHA256:/.test(log), log);
+    assert(/Accepted publickey for \S+ from 127\.0\.0\.1 port \d+ ssh2: ECDSA SHA256:/.test(log), log);
+    assert(/Accepted publickey for \S+ from 127\.0\.0\.1 port \d+ ssh2: RSA SHA256:/.test(log), log);
+  },
+  [],
+  { binary: true },
+);
 
 eachFlavor("auth: RSA signs with rsa-sha2-256 and with rsa-sha2-512", async ({ ssh }) => {
   for (const alg of ["rsa-sha2-256", "rsa-sha2-512"]) {

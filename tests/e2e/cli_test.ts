@@ -25,7 +25,7 @@ function oneLine(s: string): string {
   return lines[0];
 }
 
-for (const flavor of flavors()) {
+for (const flavor of flavors({ binary: true })) {
   Deno.test({
     name: `[${flavor}] cli: --help, --version, and bad flags`,
     sanitizeResources: false,
@@ -141,7 +141,7 @@ for (const flavor of flavors()) {
   });
 }
 
-for (const flavor of flavors()) {
+for (const flavor of flavors({ binary: true })) {
   Deno.test({
     name: `[${flavor}] cli: an encrypted PEM host key loads with --passphrase-file; a wrong one is one line`,
     sanitizeResources: false,

@@ -6,12 +6,17 @@
 import { assert, assertEquals } from "../_helpers/assert.ts";
 import { eachFlavor, run } from "./_harness.ts";
 
-eachFlavor("exec: stdout and stderr arrive separately and byte-exact; exit status 7", async ({ ssh }) => {
-  const r = await run("ssh", [...ssh(), "printf 'out\\n\\001\\377'; printf 'err\\n' >&2; exit 7"]);
-  assertEquals(r.code, 7);
-  assertEquals([...r.stdout], [...new TextEncoder().encode("out\n"), 1, 255]);
-  assertEquals(r.stderr, "err\n");
-});
+eachFlavor(
+  "exec: stdout and stderr arrive separately and byte-exact; exit status 7",
+  async ({ ssh }) => {
+    const r = await run("ssh", [...ssh(), "printf 'out\\n\\001\\377'; printf 'err\\n' >&2; exit 7"]);
+    assertEquals(r.code, 7);
+    assertEquals([...r.stdout], [...new TextEncoder().encode("out\n"), 1, 255]);
+    assertEquals(r.stderr, "err\n");
+  },
+  [],
+  { binary: true },
+);
 
 eachFlavor("exec: a command killed by a signal reports exit-signal", async ({ ssh }) => {
   const r = await run("ssh", ["-v", ...ssh(), "kill -9 $$"]);

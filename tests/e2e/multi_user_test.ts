@@ -250,7 +250,7 @@ async function filters(s: Setup) {
   });
 }
 
-for (const flavor of flavors()) {
+for (const flavor of flavors({ binary: true })) {
   Deno.test({
     name: `[${flavor}] multi-user: sessions, PTY, SFTP as the account; StrictModes; locked, unknown, filtered users`,
     ignore: !isRoot(),

@@ -65,6 +65,7 @@ eachFlavor(
     assert(empty.code !== 0, "an empty password is refused");
   },
   ["--password-file", FILE, ...(IS_ROOT ? ["--permit-root-login", "yes"] : [])],
+  { binary: true },
 );
 
 if (IS_ROOT) {

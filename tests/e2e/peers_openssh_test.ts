@@ -35,29 +35,34 @@ function sshView(stderr: string): ClientView {
   };
 }
 
-eachFlavor("peers: OpenSSH ssh (defaults) — exec with exit status, 5 MiB through cat", async (t) => {
-  const { server, ws, ssh } = t;
-  const tap = tapKexInit(server);
-  try {
-    await Deno.writeTextFile(ws.knownHosts, `[127.0.0.1]:${tap.port} ${await hostKeyLine(ws)}\n`, { append: true });
-    const args = ssh();
-    args[args.indexOf("-p") + 1] = String(tap.port);
+eachFlavor(
+  "peers: OpenSSH ssh (defaults) — exec with exit status, 5 MiB through cat",
+  async (t) => {
+    const { server, ws, ssh } = t;
+    const tap = tapKexInit(server);
+    try {
+      await Deno.writeTextFile(ws.knownHosts, `[127.0.0.1]:${tap.port} ${await hostKeyLine(ws)}\n`, { append: true });
+      const args = ssh();
+      args[args.indexOf("-p") + 1] = String(tap.port);
 
-    const r = await runPeer("ssh", [...args, EXEC_CHECK.command], { home: ws.dir });
-    const n = assertAlgorithmsMeet(tap, "ssh");
-    assertEquals(r.text, EXEC_CHECK.stdout, `ssh stderr: ${r.stderr}`);
-    assertEquals(r.stderr, EXEC_CHECK.stderr);
-    assertEquals(r.code, EXEC_CHECK.code);
+      const r = await runPeer("ssh", [...args, EXEC_CHECK.command], { home: ws.dir });
+      const n = assertAlgorithmsMeet(tap, "ssh");
+      assertEquals(r.text, EXEC_CHECK.stdout, `ssh stderr: ${r.stderr}`);
+      assertEquals(r.stderr, EXEC_CHECK.stderr);
+      assertEquals(r.code, EXEC_CHECK.code);
 
-    const big = await randomFile(ws);
-    const c = await runPeer("ssh", ["-v", ...args, "cat"], { home: ws.dir, stdinFile: big.path });
-    assertEquals(c.code, 0, c.stderr);
-    assertEquals(c.stdout.length, big.size);
-    assertEquals(await sha256Hex(c.stdout), big.sha);
-    assertClientAgrees("ssh", sshView(c.stderr), tap.negotiated(1));
-    const version = /^OpenSSH_\S+/.exec(c.stderr)?.[0] ?? "OpenSSH";
-    console.log(negotiatedLine(version.replace(/,$/, ""), n, server.flavor));
-  } finally {
-    await tap.close();
-  }
-});
+      const big = await randomFile(ws);
+      const c = await runPeer("ssh", ["-v", ...args, "cat"], { home: ws.dir, stdinFile: big.path });
+      assertEquals(c.code, 0, c.stderr);
+      assertEquals(c.stdout.length, big.size);
+      assertEquals(await sha256Hex(c.stdout), big.sha);
+      assertClientAgrees("ssh", sshView(c.stderr), tap.negotiated(1));
+      const version = /^OpenSSH_\S+/.exec(c.stderr)?.[0] ?? "OpenSSH";
+      console.log(negotiatedLine(version.replace(/,$/, ""), n, server.flavor));
+    } finally {
+      await tap.close();
+    }
+  },
+  [],
+  { binary: true },
+);
