@@ -64,10 +64,11 @@ export function shellSession(conn: ConnectionInfo, o: ShellOptions): SessionHand
   /** Programs run as another account than tsshd's (multi-user mode, not root). */
   const dropped = o.runAs !== undefined && o.runAs.uid !== o.runtime.currentUser().uid;
 
-  const start = (channel: SessionChannel, command: string | undefined): boolean => {
+  const start = (channel: SessionChannel, command: string | undefined, originalCommand?: string): boolean => {
     const shellName = o.shell.split("/").pop() ?? "sh";
     const env = sessionEnv({ user: o.user, conn, shell: o.shell, clientEnv, term: pty?.term, tz: o.runtime.env("TZ") });
     if (agent) env.SSH_AUTH_SOCK = agent.path;
+    if (originalCommand !== undefined) env.SSH_ORIGINAL_COMMAND = originalCommand;
     const base = {
       file: o.shell,
       args: command === undefined ? [] : ["-c", command],
@@ -166,11 +167,11 @@ export function shellSession(conn: ConnectionInfo, o: ShellOptions): SessionHand
       return true;
     },
     shell: (channel) => o.sftpOnly ? sftpOnlyRefusal(channel) : start(channel, undefined),
-    exec: (command, channel) => {
+    exec: (command, channel, forced) => {
       if (command === "internal-sftp") return sftp(channel); // a forced command, like sshd's ForceCommand internal-sftp
       if (o.sftpOnly) return sftpOnlyRefusal(channel);
       const scp = dropped ? undefined : scpCommand(command); // as another user: the system scp, like sshd
-      if (!scp) return start(channel, command);
+      if (!scp) return start(channel, command, forced?.originalCommand);
       void runScp(scp, channel, { cwd: o.user.home }).then((code) => channel.exit({ code }));
       return true;
     },

@@ -106,7 +106,13 @@ export interface SessionHandler {
   pty?(request: PtyRequest): boolean | Promise<boolean>;
   env?(name: string, value: string): boolean | Promise<boolean>;
   shell?(channel: SessionChannel): boolean | Promise<boolean>;
-  exec?(command: string, channel: SessionChannel): boolean | Promise<boolean>;
+  /**
+   * Run `command`. When it is a forced command (`Permissions.forceCommand`),
+   * `forced` says so and carries what the client asked for (sshd's
+   * `SSH_ORIGINAL_COMMAND`): the command of an exec request, the name of a
+   * subsystem request, undefined for a shell.
+   */
+  exec?(command: string, channel: SessionChannel, forced?: { originalCommand?: string }): boolean | Promise<boolean>;
   subsystem?(name: string, channel: SessionChannel): boolean | Promise<boolean>;
   windowChange?(size: WindowSize): void;
   /** A signal name without `SIG` (RFC 4254 §6.9). */

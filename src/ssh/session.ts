@@ -131,7 +131,7 @@ export class Session {
     const h = this.handler;
     const forced = this.permissions.forceCommand;
     if (forced !== undefined) {
-      return h.exec ? await h.exec(forced, this.api) : false;
+      return h.exec ? await h.exec(forced, this.api, { originalCommand: kind === "shell" ? undefined : arg }) : false;
     }
     if (kind === "shell") return h.shell ? await h.shell(this.api) : false;
     if (kind === "exec") return h.exec ? await h.exec(arg, this.api) : false;

@@ -156,6 +156,10 @@ eachFlavor("options: restrict blocks the pty and forwarding; restrict,pty allows
   await Deno.writeTextFile(ws.authorizedKeys, `command="echo forced" ${KEY_LINE}\n`);
   const forced = await login(ssh, "echo asked-for");
   assertEquals([forced.code, forced.text], [0, "forced\n"], forced.stderr);
+  // The forced command sees what the client asked for, as with sshd.
+  await Deno.writeTextFile(ws.authorizedKeys, `command="echo \\"was: $SSH_ORIGINAL_COMMAND\\"" ${KEY_LINE}\n`);
+  const original = await login(ssh, "echo asked-for");
+  assertEquals([original.code, original.text], [0, "was: echo asked-for\n"], original.stderr);
 
   // environment= is ignored without --permit-user-environment.
   await Deno.writeTextFile(ws.authorizedKeys, `environment="FOO=bar" ${KEY_LINE}\n`);
