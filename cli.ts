@@ -166,6 +166,7 @@ async function main(): Promise<number> {
     certificates: settings.certificates,
     passwords: settings.passwords,
     authenticationMethods: settings.authenticationMethods,
+    hostbased: settings.hostbased,
   });
   if (settings.passwords.systemPasswords && user.uid !== 0) {
     console.error("tsshd: --system-passwords needs root (only root can read /etc/shadow)");

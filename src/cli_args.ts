@@ -12,10 +12,11 @@ import { DEFAULT_HOST_KEY_ALGS, DEFAULT_USER_SIG_ALGS } from "./ssh/config.ts";
 import { FORWARD_HELP, FORWARD_OPTIONS, type ForwardSettings, forwardSettings } from "./cli_forward_args.ts";
 import { AUTH_HELP, AUTH_OPTIONS, type AuthSettings, authSettings } from "./cli_auth_args.ts";
 import { USERS_HELP, USERS_OPTIONS, type UsersSettings, usersSettings } from "./cli_users_args.ts";
+import { HOSTBASED_HELP, HOSTBASED_OPTIONS, type HostbasedSettings, hostbasedSettings } from "./cli_hostbased_args.ts";
 import { LOG_FORMATS, type LogFormat } from "./ops/log.ts";
 
 /** Settings from the command line. */
-export interface CliSettings extends ForwardSettings, AuthSettings, UsersSettings {
+export interface CliSettings extends ForwardSettings, AuthSettings, UsersSettings, HostbasedSettings {
   port: number;
   listen: string;
   hostKeys: string[];
@@ -90,7 +91,7 @@ Options:
   -k, --key FILE               host private key (OpenSSH format); repeatable. A missing file is
                                created as a new ed25519 key (mode 0600).
                                (default ~/.config/tsshd/ssh_host_ed25519_key)
-${AUTH_HELP}${USERS_HELP}      --host-key-algorithms LIST  host key algorithms to offer ('+ssh-rsa' adds SHA-1 RSA signatures)
+${AUTH_HELP}${USERS_HELP}${HOSTBASED_HELP}      --host-key-algorithms LIST  host key algorithms to offer ('+ssh-rsa' adds SHA-1 RSA signatures)
       --pubkey-accepted-algorithms LIST  user key signature algorithms ('+ssh-rsa' accepts SHA-1 RSA)
       --moduli FILE            groups for diffie-hellman-group-exchange-sha256 (OpenSSH moduli format;
                                default: the RFC 3526 groups)
@@ -155,6 +156,7 @@ export function parseCli(argv: string[], home: string): CliSettings {
         "client-alive-count-max": { type: "string" },
         ...FORWARD_OPTIONS,
         ...USERS_OPTIONS,
+        ...HOSTBASED_OPTIONS,
         ...AUTH_OPTIONS,
         "log-format": { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -178,10 +180,12 @@ export function parseCli(argv: string[], home: string): CliSettings {
   let forward: ForwardSettings;
   let auth: AuthSettings;
   let users: UsersSettings;
+  let hostbased: HostbasedSettings;
   try {
     forward = forwardSettings(v);
     auth = authSettings(v);
     users = usersSettings(v);
+    hostbased = hostbasedSettings(v);
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -193,6 +197,7 @@ export function parseCli(argv: string[], home: string): CliSettings {
     ...forward,
     ...auth,
     ...users,
+    ...hostbased,
     logFormat: logFormat as LogFormat,
     moduli: v.moduli,
     sftpRoot: v["sftp-root"],

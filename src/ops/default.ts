@@ -31,6 +31,7 @@ import { UserCa, type UserCaOptions } from "./user_ca.ts";
 import { strictModesProblem } from "./strict_modes.ts";
 import { PasswordCheck, type PasswordOptions } from "./password_auth.ts";
 import { isComplete, nextMethods } from "./auth_methods.ts";
+import { HostbasedCheck, type HostbasedOptions } from "./hostbased.ts";
 import { access } from "node:fs/promises";
 
 /**
@@ -84,6 +85,8 @@ export interface DefaultOpsOptions {
   passwords?: Omit<PasswordOptions, "logger">;
   /** `TrustedUserCAKeys`, `AuthorizedPrincipalsFile`, `RevokedKeys`. */
   certificates?: Pick<UserCaOptions, "trustedCaKeys" | "authorizedPrincipalsFile" | "revokedKeys">;
+  /** sshd's `HostbasedAuthentication yes` with these files (see hostbased.ts); undefined = off. */
+  hostbased?: Pick<HostbasedOptions, "knownHostsFiles" | "hostsEquivFiles">;
 }
 
 /**
@@ -143,16 +146,17 @@ export function defaultOps(o: DefaultOpsOptions): ServerOps {
     ...(gate.multiUser ? { checkFile: strictModesIfPresent } : {}),
   });
   const lists = o.authenticationMethods;
+  const hostbased = o.hostbased &&
+    new HostbasedCheck({ ...o.hostbased, crypto: o.runtime.crypto, logger: o.logger, strictModes: gate.multiUser });
   const ops: ServerOps = {
     ...forwardingOps(o.runtime, o.logger, async (conn) => {
       const who = await account(conn);
       return who && { uid: who.account.uid, gids: who.runAs?.groups ?? [who.account.gid] };
     }, o.forwarding ?? DEFAULT_FORWARDING),
-    authMethods: lists
-      ? nextMethods(lists, [])
-      : passwords.enabled
-      ? ["publickey", "password", "keyboard-interactive"]
-      : ["publickey"],
+    authMethods: lists ? nextMethods(lists, []) : [
+      ...passwords.enabled ? ["publickey", "password", "keyboard-interactive"] : ["publickey"],
+      ...hostbased ? ["hostbased"] : [],
+    ],
     async authenticate(req) {
       if (!lists) return await decide(req);
       // AuthenticationMethods: only a method next in some list counts; success is partial until a list is done.
@@ -199,6 +203,14 @@ export function defaultOps(o: DefaultOpsOptions): ServerOps {
     }
     if ((req.method === "password" || req.method === "keyboard-interactive") && passwords.enabled) {
       return await passwordLogin(req, who);
+    }
+    if (req.method === "hostbased") {
+      if (!hostbased || await ca.revoked(req.key) || !(await hostbased.allowed(who.account, req))) return reject();
+      if (!gate.rootAllows(who.account, req.method, false)) {
+        o.logger.info(`ROOT LOGIN REFUSED FROM ${req.peer.address} port ${req.peer.port}`);
+        return reject();
+      }
+      return accept();
     }
     if (req.method !== "publickey") return reject();
     if (await ca.revoked(req.key)) return reject();
