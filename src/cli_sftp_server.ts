@@ -26,6 +26,8 @@ import { diskBackend } from "./ops/sftp_fs.ts";
 import { idNames } from "./ops/sftp_users.ts";
 import { ChunkQueue } from "./runtime/chunk_queue.ts";
 import { currentUserFromOs } from "./runtime/node_common.ts";
+import { detectRuntime } from "./runtime/mod.ts";
+import type { Runtime } from "./runtime/types.ts";
 
 /** The subcommand's name (argv[0] of the tsshd command line). */
 export const SFTP_SERVER_COMMAND = "internal-sftp-server";
@@ -156,14 +158,16 @@ export function streamChannel(
 
 /**
  * Runs the subcommand on this process's stdin/stdout; resolves with the exit
- * status. `argv` holds the options after the subcommand name.
+ * status. `argv` holds the options after the subcommand name; `runtime`
+ * (detected when absent) supplies the byte-path file calls for names that
+ * are not UTF-8.
  *
  * @example
  * ```ts
- * if (argv[0] === SFTP_SERVER_COMMAND) return await runSftpServer(argv.slice(1));
+ * if (argv[0] === SFTP_SERVER_COMMAND) return await runSftpServer(argv.slice(1), runtime);
  * ```
  */
-export async function runSftpServer(argv: string[]): Promise<number> {
+export async function runSftpServer(argv: string[], runtime?: Runtime): Promise<number> {
   let settings: SftpServerSettings;
   try {
     settings = parseSftpServerArgs(argv, process.env.HOME || currentUserFromOs().home);
@@ -172,7 +176,8 @@ export async function runSftpServer(argv: string[]): Promise<number> {
     process.stderr.write(`tsshd ${SFTP_SERVER_COMMAND}: ${e.message}\n`);
     return 2;
   }
-  const backend = diskBackend({ home: settings.home, root: settings.root, umask: settings.umask });
+  const byteFs = (runtime ?? await detectRuntime()).byteFs;
+  const backend = diskBackend({ home: settings.home, root: settings.root, umask: settings.umask, byteFs });
   const { channel, status } = streamChannel(process.stdin, process.stdout, process.stderr);
   const names = await idNames();
   serveSftp(channel, backend, { clientVersion: settings.clientVersion, names }).catch((e) => {

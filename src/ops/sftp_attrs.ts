@@ -1,12 +1,12 @@
 /**
- * File attributes between `node:fs` and SFTP: {@link attrsFromStats} turns a
- * `Stats` into {@link SftpAttrs}; {@link applyAttrs} carries out SETSTAT in
+ * File attributes between the file system and SFTP: {@link attrsFromStats}
+ * turns a `Stats` (or a `ByteFsStat`) into {@link SftpAttrs}; {@link applyAttrs} carries out SETSTAT in
  * OpenSSH's order (size, permissions, times, owner) on whatever target the
  * caller supplies (a path, a symlink itself, or an open file).
  *
  * @module
  */
-import type { Stats } from "node:fs";
+import type { ByteFsStat } from "../runtime/byte_fs.ts";
 import type { SftpAttrs } from "../sftp/backend.ts";
 
 /**
@@ -17,7 +17,7 @@ import type { SftpAttrs } from "../sftp/backend.ts";
  * const attrs = attrsFromStats(await lstat(p)); // { size: 12n, permissions: 0o100644, ... }
  * ```
  */
-export function attrsFromStats(st: Stats): SftpAttrs {
+export function attrsFromStats(st: ByteFsStat): SftpAttrs {
   return {
     size: BigInt(st.size),
     uid: st.uid,
@@ -31,7 +31,7 @@ export function attrsFromStats(st: Stats): SftpAttrs {
 
 /** The operations SETSTAT needs on one target; absent ones are unsupported there. */
 export interface AttrTarget {
-  stat(): Promise<Stats>;
+  stat(): Promise<ByteFsStat>;
   truncate?(size: number): Promise<void>;
   chmod?(mode: number): Promise<void>;
   utimes(atime: number, mtime: number): Promise<void>;

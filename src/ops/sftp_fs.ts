@@ -6,16 +6,22 @@
  * 0666 / 0777) minus `umask`. Every failure is an {@link SftpError} with the
  * status and message OpenSSH's sftp-server would send.
  *
- * Names are bytes end to end on Bun; on Deno, whose `node:fs` decodes paths as
- * UTF-8, names that are not valid UTF-8 are refused (FAILURE) rather than
- * silently changed, and such names in listings appear with U+FFFD and no attributes.
+ * Names are bytes end to end. On Bun `node:fs` takes them as `Buffer`s; on
+ * Deno, whose `node:fs` decodes paths as UTF-8, a name that is not valid UTF-8
+ * goes through the runtime's `ByteFs` (`byteFs` option, FFI to libc) while
+ * UTF-8 names keep `node:fs`. Without a `ByteFs` such names are refused
+ * (FAILURE) rather than silently changed, and appear in listings with U+FFFD
+ * and no attributes.
  *
  * @module
  */
 import { constants } from "node:fs";
+import type { ByteFs } from "../runtime/byte_fs.ts";
 import {
   chmod,
   chown,
+  type HostFileHandle,
+  type HostPath,
   lchown,
   link,
   lstat,
@@ -31,9 +37,7 @@ import {
   truncate,
   unlink,
   utimes,
-} from "node:fs/promises";
-import type { FileHandle } from "node:fs/promises";
-import type { Buffer } from "node:buffer";
+} from "./sftp_host_fs.ts";
 import {
   type OpenFlags,
   SFTP_STATUS,
@@ -48,7 +52,7 @@ import { applyAttrs, attrsFromStats, type AttrTarget } from "./sftp_attrs.ts";
 import { errnoCode, errnoError, toSftpError } from "./sftp_errno.ts";
 import { DiskDirHandle, DiskFileHandle } from "./sftp_handles.ts";
 import { SftpPaths } from "./sftp_paths.ts";
-import { joinPath, pathBytes, plainBytes, runtimeKeepsRawNames, toFsPath } from "./sftp_path_bytes.ts";
+import { joinPath, pathBytes, runtimeKeepsRawNames } from "./sftp_path_bytes.ts";
 import { type AccountFiles, lookupUser, namesForIds, SYSTEM_ACCOUNT_FILES } from "./sftp_users.ts";
 
 /** Options of {@link diskBackend}. */
@@ -61,6 +65,8 @@ export interface DiskBackendOptions {
   umask?: number;
   /** Pass names to the kernel as raw bytes. Default: true on Bun, false on Deno (see module doc). */
   rawNames?: boolean;
+  /** Where names that are not UTF-8 go when `rawNames` is false (`Runtime.byteFs`); without it they are refused. */
+  byteFs?: ByteFs;
   /** Where user and group names come from. Default /etc/passwd and /etc/group. */
   accountFiles?: AccountFiles;
 }
@@ -77,11 +83,11 @@ async function guard<T>(fn: () => Promise<T>): Promise<T> {
 
 /** Opens with O_CREAT but knows whether this call created the file (so only new files get the mode). */
 async function openCreating(
-  host: string | Buffer,
+  host: HostPath,
   flags: number,
   mode: number,
   exclusive: boolean,
-): Promise<FileHandle> {
+): Promise<HostFileHandle> {
   for (let attempt = 0;; attempt++) {
     try {
       const fh = await open(host, flags | O_CREAT | O_EXCL, mode);
@@ -118,6 +124,7 @@ export function diskBackend(options: DiskBackendOptions): SftpBackend {
     home: options.home,
     root: options.root,
     rawNames: options.rawNames ?? runtimeKeepsRawNames(),
+    byteFs: options.byteFs,
   });
   ready.catch(() => {}); // reported by the first request instead
 
@@ -134,7 +141,7 @@ export function diskBackend(options: DiskBackendOptions): SftpBackend {
       return p.exclusive(() => fn(p));
     });
 
-  const pathTarget = (p: SftpPaths, host: string | Buffer, followLinks: boolean): AttrTarget => ({
+  const pathTarget = (p: SftpPaths, host: HostPath, followLinks: boolean): AttrTarget => ({
     stat: () => followLinks && !p.confined ? stat(host) : lstat(host),
     truncate: (size) => truncate(host, size),
     chmod: (mode) => chmod(host, mode),
@@ -164,7 +171,7 @@ export function diskBackend(options: DiskBackendOptions): SftpBackend {
       }),
 
     opendir: (path: Uint8Array): Promise<SftpDirHandle> =>
-      shared(async (p) => DiskDirHandle.open(await p.hostBytes(path, { follow: true }), p.rawNames)),
+      shared(async (p) => DiskDirHandle.open(await p.hostBytes(path, { follow: true }), p.rawNames, p.byteFs)),
 
     stat: (path: Uint8Array): Promise<SftpAttrs> =>
       shared(async (p) => {
@@ -228,10 +235,10 @@ export function diskBackend(options: DiskBackendOptions): SftpBackend {
       }),
 
     readlink: (path: Uint8Array): Promise<Uint8Array> =>
-      shared(async (p) => plainBytes(await readlink(await p.host(path, { follow: false }), { encoding: "buffer" }))),
+      shared(async (p) => readlink(await p.host(path, { follow: false }))),
 
     symlink: (target: Uint8Array, linkPath: Uint8Array): Promise<void> =>
-      exclusive(async (p) => symlink(toFsPath(target, p.rawNames), await p.host(linkPath, { follow: false }))),
+      exclusive(async (p) => symlink(p.fsPath(target), await p.host(linkPath, { follow: false }))),
 
     realpath: (path: Uint8Array): Promise<Uint8Array> => shared((p) => p.canonical(path)),
 
@@ -242,7 +249,7 @@ export function diskBackend(options: DiskBackendOptions): SftpBackend {
 
     statvfs: (path: Uint8Array): Promise<SftpStatVfs> =>
       shared(async (p) => {
-        const s = await statfs(await p.host(path, { follow: true }), { bigint: true });
+        const s = await statfs(await p.host(path, { follow: true }));
         return {
           bsize: s.bsize,
           frsize: s.bsize,

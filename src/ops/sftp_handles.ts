@@ -1,17 +1,18 @@
 /**
  * Open files and directories of the default SFTP backend. A file handle is a
- * `node:fs` FileHandle used with positional reads and writes (files are never
+ * `node:fs` FileHandle (or a `ByteFs` descriptor, see `sftp_host_fs.ts`) used
+ * with positional reads and writes (files are never
  * loaded whole); a directory handle hands out entries in batches with their
  * lstat attributes, "." and ".." first as OpenSSH's sftp-server does.
  *
  * @module
  */
-import type { FileHandle } from "node:fs/promises";
-import { lstat, readdir } from "node:fs/promises";
+import type { ByteFs } from "../runtime/byte_fs.ts";
 import type { SftpAttrs, SftpDirEntry, SftpDirHandle, SftpFileHandle } from "../sftp/backend.ts";
 import { applyAttrs, attrsFromStats } from "./sftp_attrs.ts";
 import { toSftpError } from "./sftp_errno.ts";
-import { joinPath, plainBytes, toFsPath } from "./sftp_path_bytes.ts";
+import { BytePath, type HostFileHandle, lstat, readdir } from "./sftp_host_fs.ts";
+import { joinPath, toFsPath } from "./sftp_path_bytes.ts";
 
 /** Largest single read served; longer requests get a short read, which SFTP allows. */
 export const MAX_READ = 4 * 1024 * 1024;
@@ -33,7 +34,7 @@ function position(offset: bigint): number {
  * ```
  */
 export class DiskFileHandle implements SftpFileHandle {
-  constructor(private readonly fh: FileHandle, private readonly append: boolean) {}
+  constructor(private readonly fh: HostFileHandle, private readonly append: boolean) {}
 
   async read(offset: bigint, length: number): Promise<Uint8Array | null> {
     const at = position(offset);
@@ -128,7 +129,9 @@ function hasReplacement(name: Uint8Array): boolean {
 
 /**
  * An open directory: its names are read once at open (as bytes), attributes
- * are fetched batch by batch with lstat.
+ * are fetched batch by batch with lstat. Where `node:fs` mangles names that
+ * are not UTF-8 (U+FFFD in a listing), a directory is listed again through
+ * `byteFs` when there is one, so the client gets the exact bytes.
  *
  * @example
  * ```ts
@@ -144,13 +147,18 @@ export class DiskDirHandle implements SftpDirHandle {
     private readonly dir: Uint8Array,
     private readonly names: Uint8Array[],
     private readonly rawNames: boolean,
+    private readonly byteFs: ByteFs | undefined,
   ) {}
 
   /** Lists `dir` (host path bytes); fails as OPENDIR would (not a directory, no permission…). */
-  static async open(dir: Uint8Array, rawNames: boolean): Promise<DiskDirHandle> {
+  static async open(dir: Uint8Array, rawNames: boolean, byteFs?: ByteFs): Promise<DiskDirHandle> {
     try {
-      const names = await readdir(toFsPath(dir, rawNames), { encoding: "buffer" });
-      return new DiskDirHandle(dir, [DOT, DOTDOT, ...names.map(plainBytes)], rawNames);
+      const host = toFsPath(dir, rawNames, byteFs);
+      let names = await readdir(host);
+      if (byteFs && !rawNames && !(host instanceof BytePath) && names.some(hasReplacement)) {
+        names = await readdir(new BytePath(dir, byteFs));
+      }
+      return new DiskDirHandle(dir, [DOT, DOTDOT, ...names], rawNames, byteFs);
     } catch (e) {
       throw toSftpError(e);
     }
@@ -177,12 +185,12 @@ export class DiskDirHandle implements SftpDirHandle {
     try {
       return {
         filename: name,
-        attrs: attrsFromStats(await lstat(toFsPath(joinPath(this.dir, [name]), this.rawNames))),
+        attrs: attrsFromStats(await lstat(toFsPath(joinPath(this.dir, [name]), this.rawNames, this.byteFs))),
       };
     } catch {
-      // Gone since the listing (OpenSSH skips it) — unless the runtime mangled a non-UTF-8 name,
-      // then show it without attributes rather than hide it.
-      return !this.rawNames && hasReplacement(name) ? { filename: name, attrs: {} } : undefined;
+      // Gone since the listing (OpenSSH skips it) — unless the runtime mangled a non-UTF-8 name
+      // (no ByteFs to list it exactly), then show it without attributes rather than hide it.
+      return !this.rawNames && !this.byteFs && hasReplacement(name) ? { filename: name, attrs: {} } : undefined;
     }
   }
 }

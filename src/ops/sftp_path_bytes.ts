@@ -6,13 +6,16 @@
  * Bun's `node:fs` passes `Buffer` paths to the kernel byte for byte. Deno's
  * decodes them as UTF-8 and replaces invalid bytes with U+FFFD (measured with
  * Deno 2.9.6), which would silently create or touch a different file; there a
- * non-UTF-8 name is refused with FAILURE instead.
+ * non-UTF-8 name goes to the runtime's `ByteFs` (a {@link BytePath}) when one
+ * is given, and is refused with FAILURE otherwise.
  *
  * @module
  */
 import { Buffer } from "node:buffer";
 import process from "node:process";
 import { SFTP_STATUS, SftpError } from "../sftp/backend.ts";
+import type { ByteFs } from "../runtime/byte_fs.ts";
+import { BytePath } from "./sftp_host_fs.ts";
 
 const SLASH = 0x2f;
 const DOT = 0x2e;
@@ -113,33 +116,25 @@ export function joinPath(prefix: Uint8Array, components: readonly Uint8Array[]):
 }
 
 /**
- * A host path as `node:fs` should receive it: a `Buffer` when the runtime keeps
- * raw bytes, otherwise a string (refusing names that are not valid UTF-8).
- * NUL bytes are refused everywhere (the kernel would cut the name short).
+ * A host path as the backend's file calls (`sftp_host_fs.ts`) should receive
+ * it: a `Buffer` when the runtime's `node:fs` keeps raw bytes, otherwise a
+ * string — or, for a name that is not valid UTF-8, a {@link BytePath} through
+ * `byteFs` (refused without one). NUL bytes are refused everywhere (the kernel
+ * would cut the name short).
  *
  * @example
  * ```ts
  * await stat(toFsPath(pathBytes("/tmp"), true));
+ * await stat(toFsPath(Uint8Array.of(0x2f, 0xff), false, runtime.byteFs)); // a BytePath
  * ```
  */
-export function toFsPath(path: Uint8Array, rawNames: boolean): string | Buffer {
+export function toFsPath(path: Uint8Array, rawNames: boolean, byteFs?: ByteFs): string | Buffer | BytePath {
   if (path.includes(0)) throw new SftpError(SFTP_STATUS.BAD_MESSAGE, "File name contains a NUL byte");
   if (rawNames) return Buffer.from(path.buffer, path.byteOffset, path.byteLength);
   try {
     return strictUtf8.decode(path);
   } catch {
+    if (byteFs) return new BytePath(path, byteFs);
     throw new SftpError(SFTP_STATUS.FAILURE, "File names that are not UTF-8 are not supported on this runtime");
   }
-}
-
-/**
- * A plain `Uint8Array` copy of bytes `node:fs` returned (a `Buffer`).
- *
- * @example
- * ```ts
- * const target = plainBytes(await readlink(p, { encoding: "buffer" }));
- * ```
- */
-export function plainBytes(b: Uint8Array): Uint8Array {
-  return new Uint8Array(b);
 }

@@ -12,10 +12,11 @@
  *
  * @module
  */
-import { lstat, readlink, realpath } from "node:fs/promises";
-import type { Buffer } from "node:buffer";
+import { realpath } from "node:fs/promises";
+import type { ByteFs } from "../runtime/byte_fs.ts";
 import { errnoCode, errnoError, toSftpError } from "./sftp_errno.ts";
-import { isAbsolute, isDots, joinPath, pathBytes, plainBytes, splitPath, toFsPath } from "./sftp_path_bytes.ts";
+import { type HostPath, lstat, readlink } from "./sftp_host_fs.ts";
+import { isAbsolute, isDots, joinPath, pathBytes, splitPath, toFsPath } from "./sftp_path_bytes.ts";
 import { RwLock } from "./sftp_lock.ts";
 
 /** Symlinks followed in one lookup before giving up with ELOOP (Linux allows 40). */
@@ -51,22 +52,27 @@ export class SftpPaths {
     readonly home: Uint8Array,
     readonly rawNames: boolean,
     private readonly lock: RwLock | undefined,
+    /** Where names that are not UTF-8 go when `rawNames` is false (see `toFsPath`). */
+    readonly byteFs: ByteFs | undefined,
   ) {}
 
   /** Builds the mapper; the root is canonicalized (it may itself be a symlink). */
-  static async create(options: { home: string; root?: string; rawNames: boolean }): Promise<SftpPaths> {
+  static async create(
+    options: { home: string; root?: string; rawNames: boolean; byteFs?: ByteFs },
+  ): Promise<SftpPaths> {
     const home = pathBytes(options.home);
+    const byteFs = options.byteFs;
     if (options.root === undefined) {
-      return new SftpPaths(undefined, splitPath(home), home, options.rawNames, undefined);
+      return new SftpPaths(undefined, splitPath(home), home, options.rawNames, undefined, byteFs);
     }
     const rootText = await realpath(options.root);
     const root = pathBytes(rootText === "/" ? "" : rootText);
     let lock = rootLocks.get(rootText);
     if (!lock) rootLocks.set(rootText, lock = new RwLock());
-    const paths = new SftpPaths(root, [], pathBytes("/"), options.rawNames, lock);
+    const paths = new SftpPaths(root, [], pathBytes("/"), options.rawNames, lock, byteFs);
     // Start in the home directory when it lies inside the root (like OpenSSH's ChrootDirectory), else at "/".
     const inside = paths.clientView(pathBytes(await realpath(options.home).catch(() => options.home)));
-    return inside ? new SftpPaths(root, splitPath(inside), inside, options.rawNames, lock) : paths;
+    return inside ? new SftpPaths(root, splitPath(inside), inside, options.rawNames, lock, byteFs) : paths;
   }
 
   /** Whether paths are confined to a root. */
@@ -84,9 +90,14 @@ export class SftpPaths {
     return this.lock ? this.lock.exclusive(fn) : fn();
   }
 
-  /** The host path for a client path, ready for `node:fs`. */
-  async host(path: Uint8Array, options: ResolveOptions): Promise<string | Buffer> {
-    return toFsPath(await this.hostBytes(path, options), this.rawNames);
+  /** The host path for a client path, ready for `sftp_host_fs.ts`. */
+  async host(path: Uint8Array, options: ResolveOptions): Promise<HostPath> {
+    return this.fsPath(await this.hostBytes(path, options));
+  }
+
+  /** Host path bytes in the form the file calls take (see `toFsPath`). */
+  fsPath(path: Uint8Array): HostPath {
+    return toFsPath(path, this.rawNames, this.byteFs);
   }
 
   /** The host path for a client path, as bytes. */
@@ -136,7 +147,7 @@ export class SftpPaths {
       const last = i === pending.length - 1;
       stack.push(component);
       if (last && !follow) break;
-      const here = toFsPath(joinPath(prefix, stack), this.rawNames);
+      const here = this.fsPath(joinPath(prefix, stack));
       let st;
       try {
         st = await lstat(here);
@@ -149,7 +160,7 @@ export class SftpPaths {
         stack.pop();
         let target: Uint8Array;
         try {
-          target = plainBytes(await readlink(here, { encoding: "buffer" }));
+          target = await readlink(here);
         } catch (e) {
           throw toSftpError(e);
         }

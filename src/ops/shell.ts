@@ -136,7 +136,7 @@ export function shellSession(conn: ConnectionInfo, o: ShellOptions): SessionHand
 
   const sftp = (channel: SessionChannel): boolean => {
     if (dropped) return sftpAsUser(channel);
-    const backend = diskBackend({ home: o.user.home, root: o.sftpRoot });
+    const backend = diskBackend({ home: o.user.home, root: o.sftpRoot, byteFs: o.runtime.byteFs });
     void idNames().then((names) => serveSftp(channel, backend, { clientVersion: conn.clientVersion, names })).catch(
       (e) => {
         o.logger.warn(`sftp session for ${conn.user} failed: ${(e as Error).message}`);

@@ -1,6 +1,7 @@
 /**
  * The {@link Runtime} for Deno: TCP and unix sockets via `Deno.listen` and
  * `Deno.connect`, pipes via `Deno.Command`, PTYs via FFI (`deno_pty.ts`),
+ * byte-path file calls via FFI (`deno_byte_fs.ts`, x86_64 Linux only),
  * signals via `Deno.addSignalListener`. Load it only on Deno (see `mod.ts`).
  *
  * @module
@@ -25,6 +26,7 @@ import { connectDeno } from "./deno_connect.ts";
 import { connectUnixDeno, listenUnixDeno } from "./deno_unix.ts";
 import { spawnDeno } from "./deno_process.ts";
 import { currentUserFromOs } from "./node_common.ts";
+import { createDenoByteFs } from "./deno_byte_fs.ts";
 
 /**
  * Create the Deno runtime. The crypto provider is built on first use.
@@ -43,6 +45,7 @@ export function createDenoRuntime(): Runtime {
       crypto ??= createCryptoProvider();
       return crypto;
     },
+    byteFs: Deno.build.os === "linux" && Deno.build.arch === "x86_64" ? createDenoByteFs() : undefined,
     listen: (addr: NetAddr): Promise<Listener> => Promise.resolve().then(() => listenDeno(addr)),
     connect: (addr: NetAddr, opts?: { timeoutMs?: number }): Promise<Conn> => connectDeno(addr, opts),
     connectUnix: (path: string): Promise<ByteStream> => connectUnixDeno(path),

@@ -1,5 +1,6 @@
 /**
- * The glibc (x86_64 Linux) functions the Deno PTY needs, bound through
+ * The glibc (x86_64 Linux) functions the Deno PTY and the byte-path file
+ * system (`deno_byte_fs.ts`) need, bound through
  * `Deno.dlopen`, plus the constants and errno handling that go with them.
  *
  * The library is opened lazily on first use, so importing this module needs
@@ -63,7 +64,7 @@ export const Sys = {
 } as const;
 
 /**
- * errno values used by the PTY code (x86_64 Linux).
+ * errno values used by the PTY and byte-path file-system code (x86_64 Linux).
  *
  * @example
  * ```ts
@@ -87,6 +88,29 @@ export const Errno = {
   ENFILE: 23,
   EMFILE: 24,
   ENOSPC: 28,
+  // File-system errors (deno_byte_fs.ts), named as node:fs names them.
+  EPERM: 1,
+  ENXIO: 6,
+  EFAULT: 14,
+  EBUSY: 16,
+  EEXIST: 17,
+  EXDEV: 18,
+  ENODEV: 19,
+  ETXTBSY: 26,
+  EFBIG: 27,
+  ESPIPE: 29,
+  EROFS: 30,
+  EMLINK: 31,
+  EPIPE: 32,
+  ENAMETOOLONG: 36,
+  ENOSYS: 38,
+  ENOTEMPTY: 39,
+  ELOOP: 40,
+  EOVERFLOW: 75,
+  EOPNOTSUPP: 95,
+  ESTALE: 116,
+  EDQUOT: 122,
+  ECANCELED: 125,
 } as const;
 
 const ERRNO_NAMES = new Map<number, string>(Object.entries(Errno).map(([name, value]) => [value, name]));
@@ -198,6 +222,29 @@ const SYMBOLS = {
     result: "i32",
   },
   __errno_location: { parameters: [], result: "pointer" },
+  // File-system calls on byte paths (deno_byte_fs.ts); fstatat needs glibc ≥ 2.33, getdents64 ≥ 2.30.
+  pread: { parameters: ["i32", "buffer", "usize", "i64"], result: "isize" },
+  pwrite: { parameters: ["i32", "buffer", "usize", "i64"], result: "isize" },
+  fstat: { parameters: ["i32", "buffer"], result: "i32" },
+  fstatat: { parameters: ["i32", "buffer", "buffer", "i32"], result: "i32" },
+  ftruncate: { parameters: ["i32", "i64"], result: "i32" },
+  truncate: { parameters: ["buffer", "i64"], result: "i32" },
+  fsync: { parameters: ["i32"], result: "i32" },
+  fchmod: { parameters: ["i32", "u32"], result: "i32" },
+  fchown: { parameters: ["i32", "u32", "u32"], result: "i32" },
+  fchownat: { parameters: ["i32", "buffer", "u32", "u32", "i32"], result: "i32" },
+  futimens: { parameters: ["i32", "buffer"], result: "i32" },
+  utimensat: { parameters: ["i32", "buffer", "buffer", "i32"], result: "i32" },
+  getdents64: { parameters: ["i32", "buffer", "usize"], result: "isize" },
+  mkdir: { parameters: ["buffer", "u32"], result: "i32" },
+  rmdir: { parameters: ["buffer"], result: "i32" },
+  unlink: { parameters: ["buffer"], result: "i32" },
+  rename: { parameters: ["buffer", "buffer"], result: "i32" },
+  link: { parameters: ["buffer", "buffer"], result: "i32" },
+  symlink: { parameters: ["buffer", "buffer"], result: "i32" },
+  readlink: { parameters: ["buffer", "buffer", "usize"], result: "isize" },
+  realpath: { parameters: ["buffer", "buffer"], result: "pointer" },
+  statvfs: { parameters: ["buffer", "buffer"], result: "i32" },
 } as const satisfies Deno.ForeignLibraryInterface;
 
 /**

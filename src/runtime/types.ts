@@ -8,6 +8,9 @@
  * @module
  */
 import type { CryptoProvider } from "../ssh/crypto/provider.ts";
+import type { ByteFs } from "./byte_fs.ts";
+
+export type { ByteFs, ByteFsStat, ByteFsStatVfs } from "./byte_fs.ts";
 
 /** A network address as seen by a socket. */
 export interface NetAddr {
@@ -189,6 +192,12 @@ export interface Runtime {
   readonly name: "deno" | "bun";
   /** Fastest crypto backend for this runtime. */
   readonly crypto: CryptoProvider;
+  /**
+   * File calls on byte paths, for names that are not valid UTF-8 where this
+   * runtime's `node:fs` would mangle them (Deno, via FFI). Absent where
+   * `node:fs` keeps `Buffer` paths as bytes (Bun) or no implementation exists.
+   */
+  readonly byteFs?: ByteFs;
   /** Listen on TCP. Throws {@link ListenError}. */
   listen(addr: NetAddr): Promise<Listener>;
   /**

@@ -307,44 +307,26 @@ eachFlavor(
       throw new Error(`sftp_names.py printed no report (exit ${p.code}):\n${p.text}\n${p.stderr}`);
     }
     assertEquals(rep.error, undefined, p.stderr);
-    const raw = server.flavor !== "deno";
-    const rawHex = new Set(RAW_NAMES.map(hex));
+    // Every flavor keeps names byte for byte (Deno through its FFI byte-path file calls).
     for (const r of rep.results) {
       const label = `name ${JSON.stringify(r.name)} on ${server.flavor}`;
-      if (raw || !rawHex.has(r.name)) {
-        assertEquals(r.put, { ok: true, value: r.want.size }, label);
-        assertEquals(r.stat, { ok: true, value: r.want.size }, label);
-        assertEquals(r.get, { ok: true, value: r.want }, label);
-        assertEquals(r.remove, { ok: true, value: null }, label);
-      } else {
-        // Deno's fs APIs cannot name such a file: refused with a status, nothing created under another name.
-        const refused = {
-          ok: false as const,
-          error: "File names that are not UTF-8 are not supported on this runtime",
-        };
-        assertEquals(r.put, refused, label);
-        assertEquals(r.stat, refused, label);
-        assertEquals(r.get, refused, label);
-        assertEquals(r.remove, refused, label);
-      }
+      assertEquals(r.put, { ok: true, value: r.want.size }, label);
+      assertEquals(r.stat, { ok: true, value: r.want.size }, label);
+      assertEquals(r.get, { ok: true, value: r.want }, label);
+      assertEquals(r.remove, { ok: true, value: null }, label);
     }
-    const stored = all.map(hex).filter((h) => raw || !rawHex.has(h)).sort();
+    const stored = all.map(hex).sort();
     assertEquals(rep.disk, stored, "names on disk");
     assertEquals(rep.listing, { ok: true, value: stored }, "READDIR names");
     assertEquals(rep.after, { ok: true, value: [] }, "READDIR after the removes");
-    assert(rep.alive.ok, "session did not answer after the refusals");
+    assert(rep.alive.ok, "session did not answer at the end");
 
-    // A non-UTF-8 name already on disk.
-    if (raw) {
-      assertEquals(rep.seed.listing, { ok: true, value: [hex(seed)] });
-      assertEquals(rep.seed.get.ok && rep.seed.get.value.size, "content of ".length + 2 * seed.length + 1);
-      assertEquals(rep.seed.remove, { ok: true, value: null });
-      assert(!rep.seed.leftOnDisk);
-    } else {
-      // Listed with U+FFFD in place of the bad byte (and no attributes), but it cannot be opened or removed.
-      assertEquals(rep.seed.listing, { ok: true, value: [hex(bytes("seed", [0xef, 0xbf, 0xbd, 0x0a], "x"))] });
-      assert(!rep.seed.get.ok && !rep.seed.remove.ok && rep.seed.leftOnDisk, JSON.stringify(rep.seed));
-    }
+    // A non-UTF-8 name already on disk: listed with its exact bytes, read and removed.
+    assertEquals(rep.seed.listing, { ok: true, value: [hex(seed)] });
+    assertEquals(rep.seed.stat, { ok: true, value: "content of ".length + 2 * seed.length + 1 });
+    assertEquals(rep.seed.get.ok && rep.seed.get.value.size, "content of ".length + 2 * seed.length + 1);
+    assertEquals(rep.seed.remove, { ok: true, value: null });
+    assert(!rep.seed.leftOnDisk);
 
     // The names OpenSSH's sftp batch syntax can quote: spaces, quotes, a leading dash, UTF-8.
     const local = join(ws.dir, "src.txt");
