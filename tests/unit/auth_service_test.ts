@@ -91,7 +91,10 @@ Deno.test("hostbased: a tampered signature fails before the ops are asked; a goo
   assert(!bad.success);
   assertEquals(bad.calls.length, 0);
   assert(
-    bad.lines.some((l) => l.startsWith("Failed hostbased for u from 192.0.2.1 port 4000 ssh2: ED25519")),
+    bad.lines.some((l) =>
+      l.startsWith("Failed hostbased for u from 192.0.2.1 port 4000 ssh2: ED25519") &&
+      l.includes(', client user "alice", client host "client.example"')
+    ),
     bad.lines.join("\n"),
   );
   const good = await script(ops, hostbased());

@@ -52,7 +52,7 @@ export interface Attempt {
 /** What a method handler reports. */
 export type Outcome =
   /** The ops decided (`result` is whatever the hook returned). `unit` names what succeeded, to refuse repeats. */
-  | { kind: "decided"; result: unknown; unit: string; detail: string }
+  | { kind: "decided"; result: unknown; unit: string; detail: string; failDetail?: string }
   /** Failed before the ops were asked (bad signature, unsupported algorithm…). */
   | { kind: "failed"; detail: string }
   /** Answered without success or failure (PK_OK, a password change request). */

@@ -43,13 +43,15 @@ export async function hostbasedAttempt(a: Attempt): Promise<Outcome> {
     fingerprint: fingerprintSha256(ctx.crypto, key.blob),
     label: keyTypeLabel(key),
   };
-  const detail = `: ${info.label} ${info.fingerprint} ${printable(clientUser)}@${printable(clientHost)}`;
+  // sshd's wording: the client user and host only on failures.
+  const detail = `: ${info.label} ${info.fingerprint}`;
+  const failDetail = `${detail}, client user "${printable(clientUser)}", client host "${printable(clientHost)}"`;
   if (!ctx.userSigAlgs.includes(algorithm)) {
     return { kind: "failed", detail: `: algorithm ${printable(algorithm)} not allowed` };
   }
   const signed = concat(new SshWriter().string(ctx.transport.sessionId!).bytes(), a.packet.subarray(0, sigStart));
   const check = checkSignature(ctx.crypto, key, signed, sig, [algorithm]);
-  if (!check.ok) return { kind: "failed", detail: `${detail} (${check.reason})` };
+  if (!check.ok) return { kind: "failed", detail: `${failDetail} (${check.reason})` };
   const res = await askOps(ctx, {
     ...a.base,
     method: "hostbased",
@@ -59,5 +61,5 @@ export async function hostbasedAttempt(a: Attempt): Promise<Outcome> {
     clientUser,
     verified: true,
   });
-  return { kind: "decided", result: res, unit: `hostbased ${info.fingerprint}`, detail };
+  return { kind: "decided", result: res, unit: `hostbased ${info.fingerprint}`, detail, failDetail };
 }

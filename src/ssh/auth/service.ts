@@ -170,7 +170,8 @@ export async function runAuth(ctx: AuthContext): Promise<AuthOutcome> {
       ctx.logger.info(`Invalid user ${printable(user)} from ${from}`);
     }
     const why = repeated ? " (method already used)" : "";
-    ctx.logger.info(`Failed ${label} for ${forUser(invalid)} from ${from} ssh2${outcome.detail}${why}`);
+    const failDetail = outcome.failDetail ?? outcome.detail;
+    ctx.logger.info(`Failed ${label} for ${forUser(invalid)} from ${from} ssh2${failDetail}${why}`);
     await fail(started);
   }
 }
