@@ -10,7 +10,7 @@
 import { EXTENDED_DATA_STDERR, MSG } from "./messages.ts";
 import { protocolError } from "./errors.ts";
 import { SshWriter } from "./wire.ts";
-import { ReceiveWindow } from "./channel_window.ts";
+import { ReceiveWindow, type WindowBudget } from "./channel_window.ts";
 
 /** What a channel needs from the connection. */
 export interface ChannelSink {
@@ -71,8 +71,10 @@ export class Channel {
     readonly maxPacket: number,
     /** The most our window may grow to while the consumer keeps up (default: `windowSize`, a fixed window). */
     maxWindowSize: number = windowSize,
+    /** The connection's shared growth budget (none: each channel may grow to its maximum). */
+    budget?: WindowBudget,
   ) {
-    this.window = new ReceiveWindow(windowSize, Math.max(windowSize, maxWindowSize));
+    this.window = new ReceiveWindow(windowSize, Math.max(windowSize, maxWindowSize), undefined, budget);
   }
 
   /** Our current window size (grows from `windowSize` up to the maximum). */
@@ -213,6 +215,7 @@ export class Channel {
   }
 
   private notifyClosed(): void {
+    this.window.release();
     const cb = this.onClose;
     this.onClose = undefined;
     this.closedResolve();

@@ -46,6 +46,8 @@ export const IDLE_MS = 1000;
 
 /** The receive-side flow-control state of one channel. */
 export class ReceiveWindow {
+  /** Growth beyond `initial` taken from the shared budget. */
+  private borrowed = 0;
   /** Credit the peer has left: bytes it may still send. */
   private credit: number;
   /** Bytes received and not yet read. */
@@ -77,6 +79,8 @@ export class ReceiveWindow {
     readonly initial: number,
     readonly max: number = initial,
     private readonly now: () => number = () => performance.now(),
+    /** Shared by the channels of one connection: growth beyond `initial` is taken from it. */
+    private readonly budget?: WindowBudget,
   ) {
     if (!(initial > 0) || !(max >= initial)) throw new RangeError(`bad channel window ${initial}..${max}`);
     this.credit = initial;
@@ -139,7 +143,7 @@ export class ReceiveWindow {
     if (this.trial) {
       this.trial = false;
       if (rate < Math.max(...this.rates) * TRIAL_GAIN) {
-        this.current = this.before;
+        this.setSize(this.before);
         this.holdOff = this.backoff;
         this.backoff = Math.min(this.backoff * 2, MAX_TRIAL_BACKOFF);
       } else {
@@ -152,17 +156,67 @@ export class ReceiveWindow {
       mayTry = true;
     }
     if (mayTry && this.waited && this.current < this.max) {
-      this.before = this.current;
-      this.current = Math.min(this.max, this.current * 2);
-      this.trial = true;
+      const before = this.current;
+      if (this.setSize(Math.min(this.max, this.current * 2))) {
+        this.before = before;
+        this.trial = true;
+      }
     }
     this.rates = [this.rates[1], rate];
     this.restartEpoch(t);
+  }
+
+  /** Resize, borrowing growth from (or returning it to) the budget; false if the budget said no. */
+  private setSize(size: number): boolean {
+    const extra = size - this.initial - this.borrowed;
+    if (extra > 0 && this.budget && !this.budget.take(extra)) return false;
+    if (extra < 0) this.budget?.give(-extra);
+    this.borrowed += extra;
+    this.current = size;
+    return true;
+  }
+
+  /** The channel is gone: return what it borrowed. */
+  release(): void {
+    if (this.borrowed > 0) this.budget?.give(this.borrowed);
+    this.borrowed = 0;
   }
 
   private restartEpoch(t: number): void {
     this.epochBytes = 0;
     this.epochStart = t;
     this.waited = false;
+  }
+}
+
+/**
+ * How much the windows of one connection may grow in all, beyond their
+ * initial size: unread data per connection stays below `maxChannels` ×
+ * initial window + this budget, however the channels behave.
+ *
+ * @example
+ * ```ts
+ * const budget = new WindowBudget(64 << 20);
+ * new ReceiveWindow(2 << 20, 16 << 20, undefined, budget);
+ * ```
+ */
+export class WindowBudget {
+  constructor(private left: number) {}
+
+  /** Take `n` bytes of growth; false (nothing taken) if not that much is left. */
+  take(n: number): boolean {
+    if (n > this.left) return false;
+    this.left -= n;
+    return true;
+  }
+
+  /** Give `n` bytes back. */
+  give(n: number): void {
+    this.left += n;
+  }
+
+  /** What is left. */
+  get available(): number {
+    return this.left;
   }
 }

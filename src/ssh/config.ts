@@ -50,9 +50,12 @@ export interface Limits {
   /**
    * The most a channel's receive window grows to, by trial, where a larger one moves data faster
    * (latency; see channel_window.ts). Unread data per channel never exceeds it, so a connection
-   * buffers at most `maxChannels` × this. `channelWindow` or less = fixed windows. Default 16 MiB.
+   * buffers at most `maxChannels` × `channelWindow` + `connectionWindowGrowth`. `channelWindow` or less =
+   * fixed windows. Default 16 MiB.
    */
   channelMaxWindow: number;
+  /** How much all the windows of one connection may grow in all, beyond their initial size. Default 64 MiB. */
+  connectionWindowGrowth: number;
   /** Largest CHANNEL_DATA payload we accept. Default 32 KiB (OpenSSH's clients send no more even when allowed). */
   channelMaxPacket: number;
   /** Idle time (no packet from the client) before disconnect; 0 = never. Default 0. */
@@ -78,6 +81,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxSessions: 10,
   channelWindow: 2 * 1024 * 1024,
   channelMaxWindow: 16 * 1024 * 1024,
+  connectionWindowGrowth: 64 * 1024 * 1024,
   channelMaxPacket: 32 * 1024,
   idleTimeoutMs: 0,
   rekeyBytes: 1024 * 1024 * 1024,

@@ -11,6 +11,7 @@ import { DISCONNECT, MSG, OPEN_FAILURE } from "./messages.ts";
 import { protocolError } from "./errors.ts";
 import { SshReader, SshWriter } from "./wire.ts";
 import { Channel, type ChannelSink } from "./channel.ts";
+import { WindowBudget } from "./channel_window.ts";
 import { Session } from "./session.ts";
 import { printable } from "./transport/version.ts";
 import { LivenessMonitor } from "./liveness.ts";
@@ -41,6 +42,8 @@ export class Connection implements ChannelSink, ChannelHost {
   private noMoreSessions = false;
   private ended = false;
   private liveness: LivenessMonitor;
+  /** Growth of all this connection's receive windows beyond their initial size (Limits.connectionWindowGrowth). */
+  private windowBudget: WindowBudget;
   private forwarding: Forwarding;
   /** Global requests are answered in the order they came (RFC 4254 §4). */
   private globalReplies: Promise<void> = Promise.resolve();
@@ -58,6 +61,7 @@ export class Connection implements ChannelSink, ChannelHost {
       void transport.disconnect(DISCONNECT.BY_APPLICATION, reason);
     });
     this.forwarding = new Forwarding(this, ops, info, logger);
+    this.windowBudget = new WindowBudget(limits.connectionWindowGrowth);
   }
 
   /** Process packets until the transport ends (throws its error). */
@@ -158,6 +162,7 @@ export class Connection implements ChannelSink, ChannelHost {
       this.limits.channelWindow,
       this.limits.channelMaxPacket,
       this.limits.channelMaxWindow,
+      this.windowBudget,
     );
     this.channels.set(id, ch);
     return ch;

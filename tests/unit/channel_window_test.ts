@@ -10,6 +10,7 @@ import {
   IDLE_MS,
   MAX_TRIAL_BACKOFF,
   ReceiveWindow,
+  WindowBudget,
 } from "../../src/ssh/channel_window.ts";
 import { Channel, type ChannelSink } from "../../src/ssh/channel.ts";
 import { MSG } from "../../src/ssh/messages.ts";
@@ -115,6 +116,23 @@ Deno.test("channel window: grows while the window limits a transfer with latency
   // the memory bound: credit, data in flight and unread data never exceed the maximum window
   assert(r.maxOutstanding <= 3 * MiB, `outstanding ${r.maxOutstanding}`);
   assertEquals(r.maxSize, 3 * MiB);
+});
+
+Deno.test("channel window: the connection's budget caps the growth of all its windows; release gives it back", () => {
+  const budget = new WindowBudget(1 * MiB);
+  const clock = { t: 0 };
+  const a = new ReceiveWindow(256 * KiB, 3 * MiB, () => clock.t, budget);
+  const b = new ReceiveWindow(256 * KiB, 3 * MiB, () => clock.t, budget);
+  simulate({ w: a, clock, ms: 4000, oneWayMs: 10, linkPerMs: 4 * MiB });
+  simulate({ w: b, clock, ms: 4000, oneWayMs: 10, linkPerMs: 4 * MiB });
+  assert(a.size > 256 * KiB, "the first window grew");
+  assert(a.size - 256 * KiB + (b.size - 256 * KiB) <= 1 * MiB, `${a.size} + ${b.size} beyond the budget`);
+  assert(a.size < 3 * MiB, "the budget stopped it below its own maximum");
+  const before = budget.available;
+  a.release();
+  assertEquals(budget.available, before + (a.size - 256 * KiB));
+  a.release(); // twice is harmless
+  assertEquals(budget.available, before + (a.size - 256 * KiB));
 });
 
 Deno.test("channel window: a trial that does not pay is undone, and retried ever less often", () => {
