@@ -13,6 +13,9 @@ import { checkPassword, verifyDecoy } from "./password/verify.ts";
 import { PasswordFile } from "./password/password_file.ts";
 import { readShadowEntry } from "./password/shadow.ts";
 
+/** Password hash checks running at once (the rest queue), so logins cannot take every core. */
+export const MAX_CONCURRENT_CHECKS = 2;
+
 /** Where passwords come from. */
 export interface PasswordOptions {
   logger: Logger;
@@ -35,6 +38,9 @@ export interface PasswordOptions {
  */
 export class PasswordCheck {
   private file?: PasswordFile;
+  /** Hash checks cost ~0.3 s of CPU each: at most this many at once, the rest wait their turn. */
+  private slots = MAX_CONCURRENT_CHECKS;
+  private queue: Array<() => void> = [];
 
   constructor(private o: PasswordOptions) {
     if (o.passwordFile) this.file = new PasswordFile(o.passwordFile, o.logger);
@@ -47,6 +53,18 @@ export class PasswordCheck {
 
   /** Does `password` match `user`'s? `user` undefined = an account that may not log in (decoy work only). */
   async verify(user: string | undefined, password: string): Promise<boolean> {
+    if (this.slots === 0) await new Promise<void>((r) => this.queue.push(r));
+    else this.slots--;
+    try {
+      return await this.check(user, password);
+    } finally {
+      const next = this.queue.shift();
+      if (next) next();
+      else this.slots++;
+    }
+  }
+
+  private async check(user: string | undefined, password: string): Promise<boolean> {
     if (user === undefined || (password === "" && !this.o.permitEmptyPasswords)) return await verifyDecoy(password);
     const hash = await this.hashOf(user);
     if (hash === undefined) return await verifyDecoy(password);
