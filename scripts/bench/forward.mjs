@@ -5,8 +5,8 @@
  * receive path) and `ssh -N -R` (server → client → sink: the server's send path) to a TCP sink in
  * this process, per cipher, printed as MB/s with the ratio tsshd/OpenSSH (> 1 = tsshd faster).
  *
- * Run from the repository root: `node scripts/bench/forward.mjs` (see `--help`). It reuses the
- * machinery of `run.mjs` (throwaway sshd config, tsshd variants, client config, clean-up).
+ * Run from the repository root: `node scripts/bench/forward.mjs` (see `--help`). It shares
+ * `run.mjs`'s machinery in lib/ (throwaway sshd config, tsshd variants, client config, clean-up).
  *
  * One long-lived `ssh -N` per server, cipher and direction carries every transfer of its cell:
  * one untimed warm-up transfer, then `--runs` timed ones, the servers interleaved round by round.
@@ -15,25 +15,25 @@
  *
  * @module
  */
-import { scratchParent } from "./lib/scratch_dir.mjs";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { connect as netConnect, createServer } from "node:net";
-import { execFileSync } from "node:child_process";
-import { loadavg, userInfo } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { userInfo } from "node:os";
+import { dirname, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
-import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
-import { cleanup, installCleanupHandlers, isStopping, trackPath } from "./lib/cleanup.mjs";
+import { installCleanupHandlers } from "./lib/cleanup.mjs";
 import { runSsh, writeClientConfig } from "./lib/client.mjs";
-import { machineReport } from "./lib/machine.mjs";
-import { negotiated, randomBlock } from "./lib/measure.mjs";
-import { SSHD, startOpenSsh } from "./lib/openssh.mjs";
-import { UsageError, VARIANTS } from "./lib/options.mjs";
-import { formatTable } from "./lib/report.mjs";
+import { asError, runningServers, startColumns } from "./lib/columns.mjs";
+import { FORWARD_USAGE, parseForwardOptions } from "./lib/forward_options.mjs";
+import { negotiatedReport, randomBlock } from "./lib/measure.mjs";
+import { SSHD } from "./lib/openssh.mjs";
+import { missingPrerequisite } from "./lib/prerequisites.mjs";
+import { formatReport, reportHeader, summarize } from "./lib/report.mjs";
+import { interleaveRounds } from "./lib/rounds.mjs";
+import { makeScratchDir } from "./lib/scratch_dir.mjs";
+import { progress, readOptions, runScript } from "./lib/script_main.mjs";
 import { freePort } from "./lib/server_process.mjs";
-import { median, range } from "./lib/stats.mjs";
-import { buildBinary, startTsshd } from "./lib/tsshd.mjs";
+import { copyTestKeys } from "./lib/test_keys.mjs";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const MIB = 1 << 20;
@@ -41,100 +41,6 @@ const MIB = 1 << 20;
 const CHUNK = MIB;
 /** Size of the untimed warm-up transfer of each cell. */
 const WARMUP_BYTES = 32 * MIB;
-/** The ciphers measured, in row order; `default` lets the client choose (chacha20-poly1305 for OpenSSH 9). */
-const CIPHERS = ["default", "aes128-gcm@openssh.com"];
-const MODES = ["L", "R"];
-
-const progress = (/** @type {string} */ text) => process.stderr.write(text);
-
-/** The `--help` text. */
-const USAGE = `Usage: node scripts/bench/forward.mjs [options]
-
-Throughput of TCP port forwarding through tsshd (Deno, Bun, single binary) against OpenSSH's
-sshd, on this machine with the same ssh client: N MiB pushed through 'ssh -N -L' (the server
-receives and decrypts) and 'ssh -N -R' (the server encrypts and sends) to a local TCP sink.
-Prints MB/s and the ratio tsshd/OpenSSH (> 1 = tsshd faster).
-
-Options:
-  --quick             64 MiB per transfer, 1 timed run per cell
-  --only LIST         tsshd variants, comma-separated from: ${VARIANTS.join(",")} (default all)
-  --mib N             MiB per transfer (default 512; 64 with --quick)
-  --runs N            timed transfers per cell, the median is shown (default 3; 1 with --quick)
-  --ciphers LIST      comma-separated ciphers; 'default' = the client's choice (default ${CIPHERS.join(",")})
-  --modes LIST        L, R or both (default L,R)
-  --no-build          do not run 'deno task build'; use the existing dist/tsshd
-  -h, --help          show this help
-`;
-
-/**
- * @typedef {object} ForwardBenchOptions
- * @property {string[]} variants tsshd variants to run
- * @property {number} mib MiB per transfer
- * @property {number} runs timed transfers per cell
- * @property {string[]} ciphers ciphers, `default` = the client's choice
- * @property {string[]} modes `L` and/or `R`
- * @property {boolean} build build dist/tsshd first
- * @property {boolean} help print usage and exit
- */
-
-/**
- * Parse argv (without `node` and the script path).
- *
- * @example
- * ```js
- * parseForwardOptions(["--quick", "--modes", "L"]).mib; // 64
- * ```
- * @param {string[]} argv
- * @returns {ForwardBenchOptions}
- */
-export function parseForwardOptions(argv) {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        quick: { type: "boolean", default: false },
-        only: { type: "string" },
-        mib: { type: "string" },
-        runs: { type: "string" },
-        ciphers: { type: "string" },
-        modes: { type: "string" },
-        "no-build": { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e));
-  }
-  const list = (/** @type {string | undefined} */ text, /** @type {string[]} */ all) =>
-    text === undefined ? [...all] : text.split(",").map((s) => s.trim()).filter(Boolean);
-  const variants = list(values.only, VARIANTS);
-  for (const v of variants) {
-    if (!VARIANTS.includes(v)) {
-      throw new UsageError(`--only: unknown variant '${v}' (choose from ${VARIANTS.join(",")})`);
-    }
-  }
-  const modes = list(values.modes, MODES).map((m) => m.replace(/^-/, "").toUpperCase());
-  for (const m of modes) if (!MODES.includes(m)) throw new UsageError(`--modes: unknown mode '${m}' (L or R)`);
-  const quick = values.quick === true;
-  const positive = (/** @type {string} */ flag, /** @type {string | undefined} */ text, /** @type {number} */ d) => {
-    if (text === undefined) return d;
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag}: expected a positive integer, got '${text}'`);
-    return n;
-  };
-  return {
-    variants: VARIANTS.filter((v) => variants.includes(v)),
-    mib: positive("--mib", values.mib, quick ? 64 : 512),
-    runs: positive("--runs", values.runs, quick ? 1 : 3),
-    ciphers: list(values.ciphers, CIPHERS),
-    modes: MODES.filter((m) => modes.includes(m)),
-    build: values["no-build"] !== true,
-    help: values.help === true,
-  };
-}
 
 /**
  * A TCP sink on 127.0.0.1: counts each connection's bytes and, at its EOF, half-closes back and
@@ -281,89 +187,62 @@ async function transfer(port, bytes, data, sink) {
   }
 }
 
-/** @typedef {{name: string, server?: import("./lib/server_process.mjs").RunningServer, failure?: Error}} Column */
-
 /**
  * Measure one row (a mode with a cipher) for every column: a tunnel per server, one warm-up, then
  * `runs` timed transfers with the servers interleaved round by round.
  *
- * @param {Column[]} columns
+ * @param {import("./lib/columns.mjs").Column[]} columns
  * @param {{config: string, mode: string, cipher: string, bytes: number, runs: number, data: Uint8Array,
  *   sink: Awaited<ReturnType<typeof startSink>>}} o
  * @returns {Promise<{cells: Map<string, number | Error>, spread: string[]}>}
  */
 async function measureRow(columns, o) {
   /** @type {Map<string, {port: number, stop: () => Promise<void>, rates: number[]} | Error>} */
-  const state = new Map();
-  progress(`-${o.mode} ${o.cipher}:`);
+  const tunnels = new Map();
   for (const col of columns) {
     if (col.failure || !col.server) {
-      state.set(col.name, col.failure ?? new Error("not started"));
+      tunnels.set(col.name, col.failure ?? new Error("not started"));
       continue;
     }
     try {
-      state.set(col.name, {
+      tunnels.set(col.name, {
         ...(await startTunnel(o.config, col.server.host, o.mode, o.cipher, o.sink.port)),
         rates: [],
       });
     } catch (e) {
-      state.set(col.name, e instanceof Error ? e : new Error(String(e)));
+      tunnels.set(col.name, asError(e));
     }
   }
   try {
-    for (let round = 0; round <= o.runs; round++) {
-      for (const col of columns) {
-        if (isStopping()) throw new Error("stopped");
-        const st = state.get(col.name);
-        if (st === undefined || st instanceof Error) continue;
-        try {
-          if (col.server && !col.server.alive()) throw new Error(`server exited: ${col.server.tail()}`);
-          const rate = await transfer(st.port, round === 0 ? Math.min(WARMUP_BYTES, o.bytes) : o.bytes, o.data, o.sink);
-          if (round > 0) st.rates.push(rate);
-        } catch (e) {
-          if (isStopping()) throw e;
-          await st.stop();
-          state.set(col.name, e instanceof Error ? e : new Error(String(e)));
-          progress(` [${col.name} FAILED]`);
-        }
-      }
-      progress(round === 0 ? "w" : ".");
-    }
+    await interleaveRounds(columns, tunnels, {
+      label: `-${o.mode} ${o.cipher}`,
+      first: 0,
+      last: o.runs,
+      mark: (round) => (round === 0 ? "w" : "."),
+      step: async (_server, tunnel, round) => {
+        const rate = await transfer(
+          tunnel.port,
+          round === 0 ? Math.min(WARMUP_BYTES, o.bytes) : o.bytes,
+          o.data,
+          o.sink,
+        );
+        if (round > 0) tunnel.rates.push(rate);
+      },
+      drop: (tunnel) => tunnel.stop(),
+    });
   } finally {
-    for (const st of state.values()) if (!(st instanceof Error)) await st.stop();
-    progress("\n");
+    for (const t of tunnels.values()) if (!(t instanceof Error)) await t.stop();
   }
-  /** @type {Map<string, number | Error>} */
-  const cells = new Map();
-  const spread = [];
-  for (const [name, st] of state) {
-    if (st instanceof Error) cells.set(name, st);
-    else if (st.rates.length === 0) cells.set(name, new Error("no samples"));
-    else {
-      cells.set(name, median(st.rates));
-      const { min, max } = range(st.rates);
-      spread.push(`${name} ${min.toFixed(0)}–${max.toFixed(0)}`);
-    }
-  }
-  return { cells, spread };
+  return summarize(new Map([...tunnels].map(([name, t]) => [name, t instanceof Error ? t : t.rates])), 0);
 }
 
 /** @returns {Promise<number>} the exit code */
 async function main() {
-  let opts;
-  try {
-    opts = parseForwardOptions(process.argv.slice(2));
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    console.error(`bench: ${e.message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (opts.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (!existsSync(SSHD)) {
-    console.error(`bench: ${SSHD} not found: install the openssh-server package (e.g. apt-get install openssh-server)`);
+  const opts = readOptions(process.argv.slice(2), parseForwardOptions, FORWARD_USAGE);
+  if (typeof opts === "number") return opts;
+  const missing = missingPrerequisite({ files: [[SSHD, "openssh-server"]], clients: [] });
+  if (missing) {
+    console.error(missing);
     return 1;
   }
   if (!existsSync("/proc/net/tcp")) {
@@ -371,57 +250,19 @@ async function main() {
     return 1;
   }
   installCleanupHandlers();
-  const dir = trackPath(mkdtempSync(join(scratchParent(), "tsshd-forward-bench-")), "tree");
-  const file = (/** @type {string} */ name) => {
-    const dst = join(dir, name);
-    copyFileSync(join(REPO, "keys", name), dst);
-    return dst;
-  };
-  const hostKey = file("host_ed25519");
-  const hostKeyPub = file("host_ed25519.pub");
-  const identity = file("client_ed25519");
-  const authorizedKeys = file("authorized_keys");
-  for (const f of [hostKey, identity, authorizedKeys]) execFileSync("chmod", ["600", f]);
-
-  /** @type {Column[]} */
-  const columns = [{ name: "OpenSSH" }, ...opts.variants.map((v) => ({ name: `tsshd-${v}` }))];
-  const binaryCol = columns.find((c) => c.name === "tsshd-binary");
-  if (binaryCol && opts.build) {
-    progress("building dist/tsshd (deno task build)…\n");
-    await buildBinary(REPO).catch((e) => (binaryCol.failure = e instanceof Error ? e : new Error(String(e))));
-  }
-  if (binaryCol && !binaryCol.failure && !existsSync(join(REPO, "dist/tsshd"))) {
-    binaryCol.failure = new Error("dist/tsshd does not exist (run without --no-build)");
-  }
-  progress("starting servers…\n");
-  for (const c of columns) {
-    if (c.failure) continue;
-    const port = await freePort();
-    try {
-      c.server = c.name === "OpenSSH"
-        ? await startOpenSsh({ dir, port, hostKey, authorizedKeys })
-        : await startTsshd({ repo: REPO, variant: c.name.slice("tsshd-".length), port, hostKey, authorizedKeys });
-    } catch (e) {
-      c.failure = e instanceof Error ? e : new Error(String(e));
-      if (c.name === "OpenSSH") throw c.failure;
-      progress(`${c.name} did not start: ${c.failure.message}\n`);
-    }
-  }
-  const running = columns.flatMap((c) => (c.server ? [c.server] : []));
-  const config = writeClientConfig({ dir, user: userInfo().username, identity, hostKeyPub, servers: running });
-  const kex = [];
-  for (const s of running) {
-    try {
-      kex.push(`  ${s.name.padEnd(13)} ${await negotiated(config, s.host)}`);
-    } catch (e) {
-      kex.push(`  ${s.name.padEnd(13)} ? (${e instanceof Error ? e.message : String(e)})`);
-    }
-  }
+  const dir = makeScratchDir("tsshd-forward-bench-");
+  const keys = copyTestKeys(REPO, dir);
+  const columns = await startColumns({ repo: REPO, dir, keys, variants: opts.variants, build: opts.build });
+  const running = runningServers(columns);
+  const config = writeClientConfig({ ...keys, dir, user: userInfo().username, servers: running });
+  const negotiated = await negotiatedReport(config, running);
 
   const header = [
-    "port forwarding: tsshd vs OpenSSH sshd — same machine, same run, same ssh client",
-    ...machineReport(REPO, opts.variants),
-    `load:    ${loadavg().map((l) => l.toFixed(2)).join(" ")} (1/5/15-min load average at start)`,
+    ...reportHeader(
+      "port forwarding: tsshd vs OpenSSH sshd — same machine, same run, same ssh client",
+      REPO,
+      opts.variants,
+    ),
     `runs:    median of ${opts.runs} x ${opts.mib} MiB per cell, after one ${WARMUP_BYTES / MIB} MiB warm-up, ` +
     "through one long-lived 'ssh -N' per server and cell; timed from the TCP connect to the sink's last byte",
     "modes:   -L = this process → ssh → server → sink (server receives); -R = this process → server → ssh → sink " +
@@ -433,7 +274,7 @@ async function main() {
   const bytes = opts.mib * MIB;
   /** @type {import("./lib/report.mjs").Row[]} */
   const rows = [];
-  const spreads = [];
+  const spreads = ["spread (min–max of the timed runs, MB/s):"];
   progress(`measuring ${running.map((s) => s.name).join(", ")} (w = warm-up, . = timed round)\n`);
   try {
     for (const cipher of opts.ciphers) {
@@ -448,31 +289,8 @@ async function main() {
   } finally {
     sink.close();
   }
-  console.log(
-    "\n" + [
-      ...header,
-      "negotiated (kex / host key / default cipher):",
-      ...kex,
-      "",
-      formatTable(columns.map((c) => c.name), rows),
-      "",
-      "spread (min–max of the timed runs, MB/s):",
-      ...spreads,
-      `load at end: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`,
-    ].join("\n"),
-  );
+  console.log(formatReport({ header, negotiated, servers: columns.map((c) => c.name), rows, notes: spreads }));
   return 0;
 }
 
-main().then(
-  async (code) => {
-    await cleanup();
-    process.exit(code);
-  },
-  async (e) => {
-    if (isStopping()) return; // the signal handler cleans up and exits
-    console.error(`bench: ${e instanceof Error ? e.message : String(e)}`);
-    await cleanup();
-    process.exit(1);
-  },
-);
+runScript(main);

@@ -6,7 +6,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { release } from "node:os";
+import { loadavg, release } from "node:os";
 import { join } from "node:path";
 
 /**
@@ -72,4 +72,17 @@ export function machineReport(repo, variants) {
     lines.push(`binary:  dist/tsshd: ${firstLine(join(repo, "dist/tsshd"), ["--version"])}`);
   }
   return lines;
+}
+
+/**
+ * The 1, 5 and 15-minute load averages, e.g. `"0.52 0.61 0.40"`.
+ *
+ * @example
+ * ```js
+ * console.log(`load at end: ${loadAverage()}`);
+ * ```
+ * @returns {string}
+ */
+export function loadAverage() {
+  return loadavg().map((l) => l.toFixed(2)).join(" ");
 }

@@ -171,6 +171,30 @@ export async function negotiated(config, host) {
 }
 
 /**
+ * One line per server with what it {@link negotiated} with the client (or `?` and the error),
+ * for the report's "negotiated" section.
+ *
+ * @example
+ * ```js
+ * await negotiatedReport(cfg, servers); // ["  OpenSSH       sntrup761x25519-sha512@openssh.com / …", …]
+ * ```
+ * @param {string} config
+ * @param {{name: string, host: string}[]} servers
+ * @returns {Promise<string[]>}
+ */
+export async function negotiatedReport(config, servers) {
+  const lines = [];
+  for (const s of servers) {
+    try {
+      lines.push(`  ${s.name.padEnd(13)} ${await negotiated(config, s.host)}`);
+    } catch (e) {
+      lines.push(`  ${s.name.padEnd(13)} ? (${e instanceof Error ? e.message : String(e)})`);
+    }
+  }
+  return lines;
+}
+
+/**
  * Median milliseconds of `SHELL -c true` started the way both servers start a command: a bare
  * environment with SSH_CLIENT set, so bash sources ~/.bashrc (Debian's bash is built with
  * SSH_SOURCE_BASHRC). Part of every latency sample on both servers; printed so it can be told apart.

@@ -48,20 +48,23 @@ export function sshdConfig(o) {
 }
 
 /**
- * Write the config to `dir/sshd_config` and start `sshd -D -e -f` on `port`.
- * As root, creates /run/sshd if it is missing (and registers it for removal).
+ * Write the config, plus the `extraConfig` lines, to `dir/sshd_config` (or `dir/<configName>`) and
+ * start `sshd -D -e -f` on `port`. As root, creates /run/sshd if it is missing (and registers it for removal).
  *
  * @example
  * ```js
  * const s = await startOpenSsh({ dir, port, hostKey, authorizedKeys });
+ * const t = await startOpenSsh({ dir, port: port2, hostKey, authorizedKeys, configName: "sshd_sftp_config",
+ *   extraConfig: ["Subsystem sftp /usr/lib/openssh/sftp-server"] });
  * ```
- * @param {{dir: string, port: number, hostKey: string, authorizedKeys: string, prefix?: string[]}} o
- *   `prefix`: a wrapper command line (see shell_rc.mjs)
+ * @param {{dir: string, port: number, hostKey: string, authorizedKeys: string, prefix?: string[],
+ *   configName?: string, extraConfig?: string[]}} o `prefix`: a wrapper command line (see shell_rc.mjs)
  * @returns {Promise<import("./server_process.mjs").RunningServer>}
  */
 export function startOpenSsh(o) {
-  const config = join(o.dir, "sshd_config");
-  writeFileSync(config, sshdConfig(o), { mode: 0o600 });
+  const config = join(o.dir, o.configName ?? "sshd_config");
+  const extra = (o.extraConfig ?? []).map((line) => `${line}\n`).join("");
+  writeFileSync(config, sshdConfig(o) + extra, { mode: 0o600 });
   if (process.getuid?.() === 0 && !existsSync(PRIVSEP_DIR)) {
     mkdirSync(PRIVSEP_DIR, { mode: 0o755 });
     trackPath(PRIVSEP_DIR, "emptyDir");

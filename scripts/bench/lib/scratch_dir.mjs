@@ -6,10 +6,11 @@
  *
  * @module
  */
-import { chmodSync, mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
+import { trackPath } from "./cleanup.mjs";
 
 /**
  * The parent directory for scratch directories.
@@ -26,4 +27,19 @@ export function scratchParent() {
   mkdirSync(parent, { recursive: true, mode: 0o700 });
   chmodSync(parent, 0o700);
   return parent;
+}
+
+/**
+ * A fresh scratch directory `parent/PREFIXxxxxxx`, registered for removal at clean-up.
+ *
+ * @example
+ * ```js
+ * const dir = makeScratchDir("tsshd-bench-"); // e.g. /root/.cache/tsshd-bench/tsshd-bench-Ab12Cd
+ * ```
+ * @param {string} prefix
+ * @param {string} [parent] default {@link scratchParent}()
+ * @returns {string}
+ */
+export function makeScratchDir(prefix, parent = scratchParent()) {
+  return trackPath(mkdtempSync(join(parent, prefix)), "tree");
 }

@@ -5,11 +5,7 @@
  *
  * @module
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { trackPath } from "./cleanup.mjs";
-import { SSHD, sshdConfig } from "./openssh.mjs";
-import { startServer } from "./server_process.mjs";
+import { startOpenSsh } from "./openssh.mjs";
 
 /** Debian's (and the stock sshd_config's) SFTP server. */
 export const SFTP_SERVER = "/usr/lib/openssh/sftp-server";
@@ -27,18 +23,5 @@ export const SFTP_SERVER = "/usr/lib/openssh/sftp-server";
  * @returns {Promise<import("./server_process.mjs").RunningServer>}
  */
 export function startOpenSshWithSftp(o) {
-  const config = join(o.dir, "sshd_sftp_config");
-  writeFileSync(config, `${sshdConfig(o)}Subsystem sftp ${SFTP_SERVER}\n`, { mode: 0o600 });
-  if (process.getuid?.() === 0 && !existsSync("/run/sshd")) {
-    mkdirSync("/run/sshd", { mode: 0o755 });
-    trackPath("/run/sshd", "emptyDir");
-  }
-  return startServer({
-    name: "OpenSSH",
-    host: "openssh",
-    port: o.port,
-    command: SSHD,
-    args: ["-D", "-e", "-f", config],
-    prefix: o.prefix,
-  });
+  return startOpenSsh({ ...o, configName: "sshd_sftp_config", extraConfig: [`Subsystem sftp ${SFTP_SERVER}`] });
 }

@@ -6,8 +6,7 @@
 import { existsSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
-import { UsageError, VARIANTS } from "./options.mjs";
+import { parseSharedOptions, pickChoices, positiveInt, USAGE_TAIL, VARIANTS } from "./shared_options.mjs";
 import { CASES } from "./sftp_cases.mjs";
 
 /** The ciphers measured, in row order; `default` lets the client choose (chacha20-poly1305 for OpenSSH 9). */
@@ -38,21 +37,20 @@ Options:
   --dir PATH          where the temp dir with the files goes (default ${DEFAULT_DIR})
   --rtt-ms N          put a relay that adds N ms of round-trip time in front of every server
                       (emulates a link with latency: what the channel windows are for; default 0)
-  --no-build          do not run 'deno task build'; use the existing dist/tsshd
-  -h, --help          show this help
-`;
+${USAGE_TAIL}`;
 
 /**
- * @typedef {object} SftpBenchOptions
- * @property {string[]} variants tsshd variants to run
+ * The shared options (`mib`: file size in MiB, `runs`: timed runs per cell, `ciphers`: `default` = the
+ * client's choice…) and sftp.mjs's own.
+ *
+ * @typedef {import("./shared_options.mjs").SharedOptions & SftpOnlyOptions} SftpBenchOptions
+ */
+
+/**
+ * @typedef {object} SftpOnlyOptions
  * @property {import("./sftp_cases.mjs").TransferCase[]} cases the transfers, in row order
- * @property {number} mib file size in MiB
- * @property {number} runs timed runs per cell
- * @property {string[]} ciphers ciphers, `default` = the client's choice
  * @property {string} dir parent of the temp dir
  * @property {number} rttMs emulated round-trip time added by a relay (0 = none)
- * @property {boolean} build build dist/tsshd first
- * @property {boolean} help print usage and exit
  */
 
 /**
@@ -67,60 +65,16 @@ Options:
  * @returns {SftpBenchOptions}
  */
 export function parseSftpOptions(argv) {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        quick: { type: "boolean", default: false },
-        only: { type: "string" },
-        cases: { type: "string" },
-        mib: { type: "string" },
-        runs: { type: "string" },
-        ciphers: { type: "string" },
-        dir: { type: "string" },
-        "rtt-ms": { type: "string" },
-        "no-build": { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e));
-  }
-  const quick = values.quick === true;
-  const list = (/** @type {string | undefined} */ text) => text?.split(",").map((s) => s.trim()).filter(Boolean);
-  const variants = list(values.only) ?? [...VARIANTS];
-  for (const v of variants) {
-    if (!VARIANTS.includes(v)) throw new UsageError(`--only: unknown variant '${v}' (choose from ${VARIANTS})`);
-  }
-  const names = list(values.cases) ?? CASES.map((c) => c.name);
-  for (const n of names) {
-    if (!CASES.some((c) => c.name === n)) throw new UsageError(`--cases: unknown case '${n}'`);
-  }
+  const { shared, strings } = parseSharedOptions(argv, {
+    mib: 256,
+    ciphers: SFTP_CIPHERS,
+    strings: ["cases", "dir", "rtt-ms"],
+  });
+  const names = pickChoices(strings.cases, { flag: "--cases", noun: "case", all: CASES.map((c) => c.name) });
   return {
-    variants: VARIANTS.filter((v) => variants.includes(v)),
+    ...shared,
     cases: CASES.filter((c) => names.includes(c.name)),
-    mib: count("--mib", values.mib, quick ? 64 : 256),
-    runs: count("--runs", values.runs, quick ? 1 : 3),
-    ciphers: list(values.ciphers) ?? [...SFTP_CIPHERS],
-    dir: values.dir ?? DEFAULT_DIR,
-    rttMs: values["rtt-ms"] === undefined ? 0 : count("--rtt-ms", values["rtt-ms"], 0),
-    build: values["no-build"] !== true,
-    help: values.help === true,
+    dir: strings.dir ?? DEFAULT_DIR,
+    rttMs: positiveInt("--rtt-ms", strings["rtt-ms"], 0),
   };
-}
-
-/**
- * @param {string} flag
- * @param {string | undefined} text
- * @param {number} fallback
- * @returns {number}
- */
-function count(flag, text, fallback) {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag}: expected a positive integer, got '${text}'`);
-  return n;
 }
