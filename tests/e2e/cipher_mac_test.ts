@@ -91,7 +91,9 @@ eachFlavor(
       assertEquals(await sha256(r.stdout), expected, mac);
       // each server-started exchange is a KEXINIT the client receives without having sent one first
       const started = r.stderr.match(/SSH2_MSG_KEXINIT received/g)?.length ?? 0;
-      assert(started >= 5, `expected several server-started key exchanges, saw ${started}`);
+      // 3 MB at 256 KiB each would be ~11, but data queued while a key exchange runs goes out after
+      // it under the new keys (a soft limit, as OpenSSH's), so how many happen depends on timing.
+      assert(started >= 3, `expected several server-started key exchanges, saw ${started}`);
     }
   },
   ["--rekey-limit", "256K"],
