@@ -23,24 +23,15 @@ import {
   workspace,
 } from "./_harness.ts";
 import { exists, until } from "./_forward_endpoints.ts";
+import { watch, type Watched } from "./_watched.ts";
 
 const dec = new TextDecoder();
 
 /** Register a clean-up to run (last registered first) in the test's `finally`. */
 export type Defer = (cleanup: () => void | Promise<void>) => void;
 
-/** A long-lived child process whose output is collected. */
-export interface Background {
-  pid: number;
-  /** stdout and stderr so far, interleaved. */
-  output(): string;
-  /** Wait for `re` in the output; throws if the process exits first or after `ms`. */
-  waitFor(re: RegExp, ms?: number): Promise<RegExpMatchArray>;
-  /** Has the process exited? */
-  exited(): boolean;
-  /** SIGTERM, then SIGKILL after 2 s; resolves when it has exited. */
-  stop(): Promise<void>;
-}
+/** A long-lived child process whose output is collected (SIGTERM, then SIGKILL after 2 s, on stop). */
+export type Background = Watched;
 
 /** The processes started by the running test, printed if it fails. */
 const started: Array<{ cmd: string; bg: Background }> = [];
@@ -56,59 +47,7 @@ const started: Array<{ cmd: string; bg: Background }> = [];
  */
 export function background(defer: Defer, cmd: string, args: string[]): Background {
   const child = new Deno.Command(cmd, { args, stdin: "null", stdout: "piped", stderr: "piped" }).spawn();
-  let all = "";
-  let done = false;
-  const wake: Array<() => void> = [];
-  const pump = async (s: ReadableStream<Uint8Array>) => {
-    const d = new TextDecoder();
-    for await (const c of s) {
-      all += d.decode(c, { stream: true });
-      for (const w of wake.splice(0)) w();
-    }
-  };
-  const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
-  const status = child.status.then(async (s) => {
-    await pumps;
-    done = true;
-    for (const w of wake.splice(0)) w();
-    return s;
-  });
-  const bg: Background = {
-    pid: child.pid,
-    output: () => all,
-    exited: () => done,
-    async waitFor(re, ms = 15000) {
-      const deadline = Date.now() + ms;
-      for (;;) {
-        const m = all.match(re);
-        if (m) return m;
-        if (done) throw new Error(`${cmd} exited before ${re}:\n${all}`);
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`timed out waiting for ${re} from ${cmd}:\n${all}`);
-        await new Promise<void>((r) => {
-          const t = setTimeout(r, Math.min(left, 200));
-          wake.push(() => {
-            clearTimeout(t);
-            r();
-          });
-        });
-      }
-    },
-    async stop() {
-      if (!done) {
-        try {
-          child.kill("SIGTERM");
-        } catch { /* gone */ }
-        const t = setTimeout(() => {
-          try {
-            child.kill("SIGKILL");
-          } catch { /* gone */ }
-        }, 2000);
-        await status;
-        clearTimeout(t);
-      }
-    },
-  };
+  const bg: Background = watch(child, cmd, 2000);
   started.push({ cmd: `${cmd} ${args.join(" ")}`, bg });
   defer(() => bg.stop());
   return bg;

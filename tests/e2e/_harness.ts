@@ -11,6 +11,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
+import { watch } from "./_watched.ts";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const BIN = join(ROOT, "node_modules", ".bin");
@@ -147,56 +148,13 @@ export async function startServer(flavor: Flavor, ws: Workspace, extra: string[]
     ...extra,
   ]);
   const child = new Deno.Command(cmd, { args, cwd: ROOT, stdout: "piped", stderr: "piped", stdin: "null" }).spawn();
-  let text = "";
-  const dec = new TextDecoder();
-  const waiters: Array<() => void> = [];
-  const pumpOut = async (s: ReadableStream<Uint8Array>) => {
-    for await (const c of s) {
-      text += dec.decode(c, { stream: true });
-      for (const w of waiters.splice(0)) w();
-    }
-  };
-  const pumps = Promise.all([pumpOut(child.stdout), pumpOut(child.stderr)]);
-  let exited = false;
-  const status = child.status.then((s) => {
-    exited = true;
-    for (const w of waiters.splice(0)) w();
-    return s;
-  });
+  const watched = watch(child, `tsshd (${flavor})`);
   const server: RunningServer = {
     port,
     flavor,
-    output: () => text,
-    async waitFor(re, ms = 15000) {
-      const deadline = Date.now() + ms;
-      while (!re.test(text)) {
-        if (exited) throw new Error(`tsshd (${flavor}) exited before ${re}: ${text}`);
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`timed out waiting for ${re} from tsshd (${flavor}); output:\n${text}`);
-        await new Promise<void>((r) => {
-          const t = setTimeout(r, Math.min(left, 200));
-          waiters.push(() => {
-            clearTimeout(t);
-            r();
-          });
-        });
-      }
-    },
-    async stop() {
-      if (!exited) {
-        try {
-          child.kill("SIGTERM");
-        } catch { /* gone */ }
-        const t = setTimeout(() => {
-          try {
-            child.kill("SIGKILL");
-          } catch { /* gone */ }
-        }, 3000);
-        await status;
-        clearTimeout(t);
-      }
-      await pumps;
-    },
+    output: () => watched.output(),
+    waitFor: async (re, ms) => void await watched.waitFor(re, ms),
+    stop: () => watched.stop(),
   };
   try {
     await server.waitFor(/listening on \S+ port \d+/);
